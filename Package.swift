@@ -1,0 +1,37 @@
+// swift-tools-version:6.0
+import PackageDescription
+
+let package = Package(
+    name: "MatCalc",
+    products: [
+        .library(name: "MatCalc", targets: ["MatCalc"]),
+        .executable(name: "matcalc", targets: ["matcalc"]),
+    ],
+    dependencies: [
+        .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
+        .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+    ],
+    targets: [
+        // Dense tensors, PyTorch-identical random numbers and printing.
+        .target(
+            name: "MatCalcTensor",
+            dependencies: [.product(name: "RealModule", package: "swift-numerics")]
+        ),
+        // The library product: re-exports the layers below it.
+        .target(name: "MatCalc", dependencies: ["MatCalcTensor"]),
+        // The command-line tool: thin commands over the library.
+        .executableTarget(
+            name: "matcalc",
+            dependencies: [
+                "MatCalc",
+                .product(name: "ArgumentParser", package: "swift-argument-parser"),
+            ]
+        ),
+        .testTarget(
+            name: "MatCalcTensorTests",
+            dependencies: ["MatCalcTensor"],
+            resources: [.copy("Resources")]
+        ),
+    ],
+    swiftLanguageModes: [.v6]
+)

@@ -1,0 +1,81 @@
+/// A tensor's contiguous, row-major element buffer; one case per dtype.
+///
+/// Swift arrays give the copy-on-write value semantics: copies share the buffer until one is written.
+public enum TensorStorage: Sendable, Equatable {
+    case float32([Float])
+    case float64([Double])
+    case int64([Int64])
+    case bool([Bool])
+
+    /// The dtype of the stored elements.
+    public var dtype: DType {
+        switch self {
+        case .float32: .float32
+        case .float64: .float64
+        case .int64: .int64
+        case .bool: .bool
+        }
+    }
+
+    /// The number of stored elements.
+    public var count: Int {
+        switch self {
+        case .float32(let v): v.count
+        case .float64(let v): v.count
+        case .int64(let v): v.count
+        case .bool(let v): v.count
+        }
+    }
+
+    /// The elements converted to `T` (no copy when the dtype already matches).
+    @inlinable
+    public func values<T: TensorScalar>(as _: T.Type = T.self) -> [T] {
+        switch self {
+        case .float32(let v):
+            if let same = v as? [T] { return same }
+            return v.map { T(converting: Double($0)) }
+        case .float64(let v):
+            if let same = v as? [T] { return same }
+            if T.self == Float.self { return v.map { Float($0) } as! [T] }
+            return v.map { T(converting: $0) }
+        case .int64(let v):
+            if let same = v as? [T] { return same }
+            return v.map { T(converting: Double($0)) }
+        case .bool(let v):
+            if let same = v as? [T] { return same }
+            return v.map { T(converting: $0 ? 1 : 0) }
+        }
+    }
+
+    /// The same elements converted to `dtype`.
+    public func converted(to dtype: DType) -> TensorStorage {
+        if dtype == self.dtype { return self }
+        switch dtype {
+        case .float32: return .float32(values(as: Float.self))
+        case .float64: return .float64(values(as: Double.self))
+        case .bool:
+            switch self {
+            case .float32(let v): return .bool(v.map { $0 != 0 })
+            case .float64(let v): return .bool(v.map { $0 != 0 })
+            case .int64(let v): return .bool(v.map { $0 != 0 })
+            case .bool: return self
+            }
+        case .int64:
+            switch self {
+            case .int64: return self
+            case .bool(let v): return .int64(v.map { $0 ? 1 : 0 })
+            default: return .int64(values(as: Int64.self))
+            }
+        }
+    }
+
+    /// Element `i` as a Double (for printing, comparisons in tests, reductions to a scalar).
+    public func double(at i: Int) -> Double {
+        switch self {
+        case .float32(let v): Double(v[i])
+        case .float64(let v): v[i]
+        case .int64(let v): Double(v[i])
+        case .bool(let v): v[i] ? 1 : 0
+        }
+    }
+}
