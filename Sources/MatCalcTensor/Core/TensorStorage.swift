@@ -30,19 +30,21 @@ public enum TensorStorage: Sendable, Equatable {
     /// The elements converted to `T` (no copy when the dtype already matches).
     @inlinable
     public func values<T: TensorScalar>(as _: T.Type = T.self) -> [T] {
+        // Same-type reads reinterpret the array (identical layout) instead of casting it,
+        // which would be an O(n) dynamic cast in unspecialized code.
         switch self {
         case .float32(let v):
-            if let same = v as? [T] { return same }
+            if T.self == Float.self { return unsafeBitCast(v, to: [T].self) }
             return v.map { T(converting: Double($0)) }
         case .float64(let v):
-            if let same = v as? [T] { return same }
-            if T.self == Float.self { return v.map { Float($0) } as! [T] }
+            if T.self == Double.self { return unsafeBitCast(v, to: [T].self) }
+            if T.self == Float.self { return unsafeBitCast(v.map { Float($0) }, to: [T].self) }
             return v.map { T(converting: $0) }
         case .int64(let v):
-            if let same = v as? [T] { return same }
+            if T.self == Int64.self { return unsafeBitCast(v, to: [T].self) }
             return v.map { T(converting: Double($0)) }
         case .bool(let v):
-            if let same = v as? [T] { return same }
+            if T.self == Bool.self { return unsafeBitCast(v, to: [T].self) }
             return v.map { T(converting: $0 ? 1 : 0) }
         }
     }

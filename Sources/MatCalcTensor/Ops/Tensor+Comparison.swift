@@ -1,0 +1,75 @@
+/// An elementwise comparison producing a bool tensor.
+public enum ComparisonOp: String, Sendable, CaseIterable {
+    case gt, ge, lt, le, eq, ne
+
+    @inlinable
+    func apply<T: TensorScalar & Comparable>(_ a: [T], _ aShape: [Int], _ b: [T], _ bShape: [Int], _ shape: [Int]) -> [Bool] {
+        switch self {
+        case .gt: broadcastMap(a, aShape, b, bShape, to: shape, >)
+        case .ge: broadcastMap(a, aShape, b, bShape, to: shape, >=)
+        case .lt: broadcastMap(a, aShape, b, bShape, to: shape, <)
+        case .le: broadcastMap(a, aShape, b, bShape, to: shape, <=)
+        case .eq: broadcastMap(a, aShape, b, bShape, to: shape, ==)
+        case .ne: broadcastMap(a, aShape, b, bShape, to: shape, !=)
+        }
+    }
+}
+
+extension Tensor {
+    /// Compares two broadcast tensors elementwise in their promoted dtype; NaN compares false
+    /// except under `ne`.
+    public static func compare(_ op: ComparisonOp, _ a: Tensor, _ b: Tensor) -> Tensor {
+        guard let shape = Shape.broadcast(a.shape, b.shape) else {
+            preconditionFailure(
+                "\(op.rawValue): shapes \(Shape.describe(a.shape)) and \(Shape.describe(b.shape)) cannot be broadcast together")
+        }
+        let values: [Bool]
+        switch DType.promoted(a.dtype, b.dtype) {
+        case .float32: values = op.apply(a.scalars(as: Float.self), a.shape, b.scalars(as: Float.self), b.shape, shape)
+        case .float64: values = op.apply(a.scalars(as: Double.self), a.shape, b.scalars(as: Double.self), b.shape, shape)
+        // Bools compare as 0 and 1.
+        case .int64, .bool: values = op.apply(a.scalars(as: Int64.self), a.shape, b.scalars(as: Int64.self), b.shape, shape)
+        }
+        return Tensor(shape: shape, scalars: values)
+    }
+
+    public static func > (a: Tensor, b: Tensor) -> Tensor { compare(.gt, a, b) }
+    public static func >= (a: Tensor, b: Tensor) -> Tensor { compare(.ge, a, b) }
+    public static func < (a: Tensor, b: Tensor) -> Tensor { compare(.lt, a, b) }
+    public static func <= (a: Tensor, b: Tensor) -> Tensor { compare(.le, a, b) }
+    /// Elementwise equality (`==` stays whole-tensor equality, as `Equatable` requires).
+    public static func .== (a: Tensor, b: Tensor) -> Tensor { compare(.eq, a, b) }
+    /// Elementwise inequality.
+    public static func .!= (a: Tensor, b: Tensor) -> Tensor { compare(.ne, a, b) }
+
+    public static func > (a: Tensor, b: Double) -> Tensor { compare(.gt, a, a.wrappedScalar(b)) }
+    public static func >= (a: Tensor, b: Double) -> Tensor { compare(.ge, a, a.wrappedScalar(b)) }
+    public static func < (a: Tensor, b: Double) -> Tensor { compare(.lt, a, a.wrappedScalar(b)) }
+    public static func <= (a: Tensor, b: Double) -> Tensor { compare(.le, a, a.wrappedScalar(b)) }
+    public static func .== (a: Tensor, b: Double) -> Tensor { compare(.eq, a, a.wrappedScalar(b)) }
+    public static func .!= (a: Tensor, b: Double) -> Tensor { compare(.ne, a, a.wrappedScalar(b)) }
+
+    /// Picks `a` where `condition` is true and `b` elsewhere; all three broadcast (torch.where).
+    public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
+        precondition(condition.dtype == .bool, "where: expected condition to be a bool tensor, got \(condition.dtype)")
+        guard let ab = Shape.broadcast(a.shape, b.shape), let shape = Shape.broadcast(condition.shape, ab) else {
+            preconditionFailure(
+                "where: shapes \(Shape.describe(condition.shape)), \(Shape.describe(a.shape)) and \(Shape.describe(b.shape)) cannot be broadcast together")
+        }
+        let c = broadcastBuffer(condition.scalars(as: Bool.self), condition.shape, to: shape)
+        func select<T: TensorScalar>(_: T.Type) -> [T] {
+            let x = broadcastBuffer(a.scalars(as: T.self), a.shape, to: shape)
+            let y = broadcastBuffer(b.scalars(as: T.self), b.shape, to: shape)
+            return [T](unsafeUninitializedCapacity: c.count) { out, n in
+                for i in 0..<c.count { out[i] = c[i] ? x[i] : y[i] }
+                n = c.count
+            }
+        }
+        switch DType.promoted(a.dtype, b.dtype) {
+        case .float32: return Tensor(shape: shape, scalars: select(Float.self))
+        case .float64: return Tensor(shape: shape, scalars: select(Double.self))
+        case .int64: return Tensor(shape: shape, scalars: select(Int64.self))
+        case .bool: return Tensor(shape: shape, scalars: select(Bool.self))
+        }
+    }
+}

@@ -1,0 +1,177 @@
+/// A reduction over one dimension, or over all elements.
+public enum ReductionOp: String, Sendable, CaseIterable {
+    case sum, mean, max, min
+}
+
+extension Tensor {
+    /// Views `shape` as `[outer, size, inner]` around `dim`.
+    private static func split(_ shape: [Int], at dim: Int) -> (outer: Int, size: Int, inner: Int) {
+        (Shape.count(Array(shape[..<dim])), shape[dim], Shape.count(Array(shape[(dim + 1)...])))
+    }
+
+    /// Reduces one dimension of a contiguous buffer with `combine`, starting from the first
+    /// element along it (callers handle empty dimensions).
+    private static func reduceDim<T>(
+        _ x: [T], _ outer: Int, _ size: Int, _ inner: Int, _ combine: (T, T) -> T
+    ) -> [T] {
+        [T](unsafeUninitializedCapacity: outer * inner) { out, n in
+            x.withUnsafeBufferPointer { px in
+                for o in 0..<outer {
+                    let base = o * size * inner
+                    for j in 0..<inner { out[o * inner + j] = px[base + j] }
+                    for s in 1..<Swift.max(size, 1) {
+                        let row = base + s * inner
+                        for j in 0..<inner { out[o * inner + j] = combine(out[o * inner + j], px[row + j]) }
+                    }
+                }
+            }
+            n = outer * inner
+        }
+    }
+
+    private func reduced(_ op: ReductionOp, dim: Int) -> Tensor {
+        let (outer, size, inner) = Tensor.split(shape, at: dim)
+        var outShape = shape
+        outShape.remove(at: dim)
+        if size == 0 {
+            switch op {
+            case .sum: return Tensor.zeros(outShape, dtype: dtype == .bool ? .int64 : dtype)
+            case .mean: return Tensor.full(outShape, .nan, dtype: dtype)
+            case .max, .min:
+                precondition(Shape.count(outShape) == 0,
+                             "\(op.rawValue)(): Expected reduction dim \(dim) to have non-zero size.")
+                return Tensor.zeros(outShape, dtype: dtype)
+            }
+        }
+        func run<T: TensorFloat>(_: T.Type) -> [T] {
+            let x = scalars(as: T.self)
+            switch op {
+            case .sum: return Tensor.reduceDim(x, outer, size, inner, +)
+            case .mean:
+                let scale = 1 / T(size)
+                return Tensor.reduceDim(x, outer, size, inner, +).map { $0 * scale }
+            case .max: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b > a ? b : a) }
+            case .min: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b < a ? b : a) }
+            }
+        }
+        switch dtype {
+        case .float32: return Tensor(shape: outShape, scalars: run(Float.self))
+        case .float64: return Tensor(shape: outShape, scalars: run(Double.self))
+        case .int64, .bool:
+            let x = scalars(as: Int64.self)
+            switch op {
+            case .sum: return Tensor(shape: outShape, scalars: Tensor.reduceDim(x, outer, size, inner, &+))
+            case .mean:
+                preconditionFailure(
+                    "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
+            case .max, .min:
+                let r = Tensor.reduceDim(x, outer, size, inner, op == .max ? Swift.max : Swift.min)
+                return dtype == .bool ? Tensor(shape: outShape, scalars: r.map { $0 != 0 }) : Tensor(shape: outShape, scalars: r)
+            }
+        }
+    }
+
+    /// Reduces the given dims (negative counts from the end; none means all elements).
+    public func reduce(_ op: ReductionOp, dims: [Int]? = nil, keepdim: Bool = false) -> Tensor {
+        let all = dims == nil || dims!.isEmpty
+        let wrapped = all ? Array(0..<rank) : dims!.map { Shape.wrapDim($0, rank: rank, op: op.rawValue) }
+        precondition(Set(wrapped).count == wrapped.count, "\(op.rawValue): dim appears multiple times in the list of dims")
+        if rank == 0 {
+            return op == .sum && dtype == .bool ? to(.int64) : self
+        }
+        var out = self
+        // Mean over several dims is the sum over them divided by the product of their sizes.
+        let step: ReductionOp = op == .mean ? .sum : op
+        for d in wrapped.sorted(by: >) { out = out.reduced(step, dim: d) }
+        if op == .mean {
+            precondition(dtype.isFloatingPoint, "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
+            out = out / Double(wrapped.reduce(1) { $0 * shape[$1] })
+        }
+        if keepdim {
+            var kept = shape
+            for d in wrapped { kept[d] = 1 }
+            out = out.reshaped(kept)
+        }
+        return out
+    }
+
+    /// Sum of all elements (rank 0), or over `dims`; bools and ints sum to int64.
+    public func sum(dims: [Int]? = nil, keepdim: Bool = false) -> Tensor { reduce(.sum, dims: dims, keepdim: keepdim) }
+    /// Sum over one dimension.
+    public func sum(dim: Int, keepdim: Bool = false) -> Tensor { reduce(.sum, dims: [dim], keepdim: keepdim) }
+    /// Mean of all elements, or over `dims` (floating point only, as in PyTorch).
+    public func mean(dims: [Int]? = nil, keepdim: Bool = false) -> Tensor { reduce(.mean, dims: dims, keepdim: keepdim) }
+    /// Mean over one dimension.
+    public func mean(dim: Int, keepdim: Bool = false) -> Tensor { reduce(.mean, dims: [dim], keepdim: keepdim) }
+
+    /// The largest element (rank 0); NaN if any element is NaN. Empty input is an error.
+    public func max() -> Tensor {
+        precondition(count > 0, "max(): Expected reduction dim to be specified for input.numel() == 0.")
+        return reduce(.max)
+    }
+    /// The smallest element (rank 0); NaN if any element is NaN.
+    public func min() -> Tensor {
+        precondition(count > 0, "min(): Expected reduction dim to be specified for input.numel() == 0.")
+        return reduce(.min)
+    }
+    /// The largest elements along `dim` and their indices (the first one on ties), as torch.max(dim).
+    public func max(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
+        (reduce(.max, dims: [dim], keepdim: keepdim), argExtremum(dim: dim, keepdim: keepdim, largest: true))
+    }
+    /// The smallest elements along `dim` and their indices.
+    public func min(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
+        (reduce(.min, dims: [dim], keepdim: keepdim), argExtremum(dim: dim, keepdim: keepdim, largest: false))
+    }
+
+    /// The flat index of the largest element (first on ties; a NaN counts as largest), as int64.
+    public func argmax() -> Tensor {
+        precondition(count > 0, "argmax(): Expected reduction dim to be specified for input.numel() == 0.")
+        return flatten().argExtremum(dim: 0, keepdim: false, largest: true)
+    }
+    /// The index of the largest element along `dim`.
+    public func argmax(dim: Int, keepdim: Bool = false) -> Tensor { argExtremum(dim: dim, keepdim: keepdim, largest: true) }
+    /// The index of the smallest element along `dim`.
+    public func argmin(dim: Int, keepdim: Bool = false) -> Tensor { argExtremum(dim: dim, keepdim: keepdim, largest: false) }
+
+    private func argExtremum(dim: Int, keepdim: Bool, largest: Bool) -> Tensor {
+        if rank == 0 { return Tensor(Int64(0)) }
+        let d = Shape.wrapDim(dim, rank: rank, op: largest ? "argmax" : "argmin")
+        let (outer, size, inner) = Tensor.split(shape, at: d)
+        precondition(size > 0, "\(largest ? "argmax" : "argmin")(): Expected reduction dim \(d) to have non-zero size.")
+        let x = scalars(as: Double.self)
+        var indices = [Int64](repeating: 0, count: outer * inner)
+        for o in 0..<outer {
+            for j in 0..<inner {
+                var best = x[o * size * inner + j]
+                var bestIndex = 0
+                if !best.isNaN {
+                    for s in 1..<size {
+                        let v = x[(o * size + s) * inner + j]
+                        if v.isNaN || (largest ? v > best : v < best) {
+                            best = v
+                            bestIndex = s
+                            if v.isNaN { break }
+                        }
+                    }
+                }
+                indices[o * inner + j] = Int64(bestIndex)
+            }
+        }
+        var outShape = shape
+        if keepdim { outShape[d] = 1 } else { outShape.remove(at: d) }
+        return Tensor(shape: outShape, scalars: indices)
+    }
+
+    /// Sums a broadcast result back to `target`, the shape it was broadcast from (torch's
+    /// `sum_to_size`): leading dims are summed away, dims where `target` has 1 are summed with keepdim.
+    public func sum(toShape target: [Int]) -> Tensor {
+        if shape == target { return self }
+        precondition(Shape.broadcast(target, shape) == shape,
+                     "sum(toShape:): \(Shape.describe(shape)) is not a broadcast of \(Shape.describe(target))")
+        let lead = rank - target.count
+        var dims = Array(0..<lead)
+        for (i, size) in target.enumerated() where size == 1 && shape[lead + i] != 1 { dims.append(lead + i) }
+        let summed = dims.isEmpty ? self : sum(dims: dims, keepdim: true)
+        return summed.reshaped(target)
+    }
+}

@@ -1,0 +1,132 @@
+// Movement ops. Tensors are always contiguous, so transposes and permutes copy; reshapes don't.
+
+extension Tensor {
+    /// The same elements in a new shape; one dimension may be -1 and is inferred (torch.reshape).
+    public func reshaped(_ newShape: [Int]) -> Tensor {
+        var target = newShape
+        let unknown = newShape.indices.filter { newShape[$0] == -1 }
+        precondition(unknown.count <= 1, "reshape: only one dimension can be inferred")
+        precondition(newShape.allSatisfy { $0 >= -1 }, "reshape: invalid shape dimension in \(Shape.describe(newShape))")
+        if let u = unknown.first {
+            let known = newShape.enumerated().filter { $0.offset != u }.reduce(1) { $0 * $1.element }
+            precondition(known != 0 && count % known == 0,
+                         "reshape: shape \(Shape.describe(newShape)) is invalid for input of size \(count)")
+            target[u] = count / known
+        }
+        precondition(Shape.count(target) == count, "reshape: shape \(Shape.describe(newShape)) is invalid for input of size \(count)")
+        return withShape(target)
+    }
+
+    /// Variadic spelling: `x.reshaped(2, -1)`.
+    public func reshaped(_ dims: Int...) -> Tensor { reshaped(dims) }
+
+    /// Flattens dims `startDim...endDim` into one (torch.flatten); rank 0 becomes rank 1.
+    public func flatten(startDim: Int = 0, endDim: Int = -1) -> Tensor {
+        if rank == 0 { return withShape([1]) }
+        let s = Shape.wrapDim(startDim, rank: rank, op: "flatten")
+        let e = Shape.wrapDim(endDim, rank: rank, op: "flatten")
+        precondition(s <= e, "flatten() has invalid args: start_dim cannot come after end_dim")
+        return withShape(Array(shape[..<s]) + [Shape.count(Array(shape[s...e]))] + Array(shape[(e + 1)...]))
+    }
+
+    /// Inserts a dimension of size 1 at `dim` (torch.unsqueeze).
+    public func unsqueeze(_ dim: Int) -> Tensor {
+        let d = Shape.wrapDim(dim, rank: rank + 1, op: "unsqueeze")
+        var s = shape
+        s.insert(1, at: d)
+        return withShape(s)
+    }
+
+    /// Removes all dimensions of size 1, or only `dim` if it has size 1 (torch.squeeze).
+    public func squeeze(_ dim: Int? = nil) -> Tensor {
+        guard let dim else { return withShape(shape.filter { $0 != 1 }) }
+        if rank == 0 { return self }
+        let d = Shape.wrapDim(dim, rank: rank, op: "squeeze")
+        guard shape[d] == 1 else { return self }
+        var s = shape
+        s.remove(at: d)
+        return withShape(s)
+    }
+
+    /// Reorders dimensions: result dim i is input dim `dims[i]` (torch.permute).
+    public func permute(_ dims: [Int]) -> Tensor {
+        precondition(dims.count == rank,
+                     "permute(sparse_coo): number of dimensions in the tensor input does not match the length of the desired ordering of dimensions i.e. input.dim() = \(rank) is not equal to len(dims) = \(dims.count)")
+        let perm = dims.map { Shape.wrapDim($0, rank: rank, op: "permute") }
+        precondition(Set(perm).count == rank, "permute(): duplicate dims are not allowed.")
+        if perm == Array(0..<rank) { return self }
+        let outShape = perm.map { shape[$0] }
+        let inStrides = Shape.strides(shape)
+        let strides = perm.map { inStrides[$0] }
+        func gather<T: TensorScalar>(_ x: [T]) -> [T] {
+            let n = x.count
+            return [T](unsafeUninitializedCapacity: n) { out, initialized in
+                var index = [Int](repeating: 0, count: rank)
+                var offset = 0
+                for o in 0..<n {
+                    out[o] = x[offset]
+                    var d = rank - 1
+                    while d >= 0 {
+                        index[d] += 1
+                        offset += strides[d]
+                        if index[d] < outShape[d] { break }
+                        offset -= strides[d] * outShape[d]
+                        index[d] = 0
+                        d -= 1
+                    }
+                }
+                initialized = n
+            }
+        }
+        return Tensor(shape: outShape, storage: storage.mapBuffer(gather, gather, gather, gather))
+    }
+
+    /// Variadic spelling: `x.permute(2, 0, 1)`.
+    public func permute(_ dims: Int...) -> Tensor { permute(dims) }
+
+    /// Swaps two dimensions (torch.transpose).
+    public func transpose(_ dim0: Int, _ dim1: Int) -> Tensor {
+        let a = Shape.wrapDim(dim0, rank: rank, op: "transpose")
+        let b = Shape.wrapDim(dim1, rank: rank, op: "transpose")
+        var perm = Array(0..<Swift.max(rank, 0))
+        if rank > 0 { perm.swapAt(a, b) }
+        return permute(perm)
+    }
+
+    /// The transpose of a matrix; vectors and scalars are returned as they are (torch.t).
+    public func t() -> Tensor {
+        precondition(rank <= 2, "t() expects a tensor with <= 2 dimensions, but self is \(rank)D")
+        return rank < 2 ? self : transpose(0, 1)
+    }
+
+    /// All dimensions reversed (torch's `.T`): the transpose of a matrix.
+    public var T: Tensor { permute(Array((0..<rank).reversed())) }
+
+    /// The transpose of the last two dimensions of a batch of matrices (torch's `.mT`).
+    public var mT: Tensor {
+        precondition(rank >= 2, "tensor.mT is only supported on matrices or batches of matrices. Got \(rank)-D tensor.")
+        return transpose(-2, -1)
+    }
+
+    /// The tensor broadcast to `shape`, materialised (torch.expand followed by contiguous()).
+    public func expand(_ target: [Int]) -> Tensor {
+        precondition(Shape.broadcast(shape, target) == target,
+                     "expand: the expanded size of the tensor \(Shape.describe(shape)) must match the existing size at each non-singleton dimension; target \(Shape.describe(target))")
+        func spread<T: TensorScalar>(_ x: [T]) -> [T] { broadcastBuffer(x, shape, to: target) }
+        return Tensor(shape: target, storage: storage.mapBuffer(spread, spread, spread, spread))
+    }
+}
+
+extension TensorStorage {
+    /// Applies a buffer transformation that works for any element type to the stored buffer.
+    func mapBuffer(
+        _ f32: ([Float]) -> [Float], _ f64: ([Double]) -> [Double], _ i64: ([Int64]) -> [Int64], _ b: ([Bool]) -> [Bool]
+    ) -> TensorStorage {
+        switch self {
+        case .float32(let v): .float32(f32(v))
+        case .float64(let v): .float64(f64(v))
+        case .int64(let v): .int64(i64(v))
+        case .bool(let v): .bool(b(v))
+        }
+    }
+}
