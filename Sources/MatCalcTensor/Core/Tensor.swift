@@ -6,9 +6,12 @@
 /// `matmul`, `sum(dim:)`), so a PyTorch program reads across almost line by line.
 public struct Tensor: Sendable {
     /// The size of each dimension, outermost first.
-    public private(set) var shape: [Int]
+    public internal(set) var shape: [Int]
     /// The elements, contiguous and row-major.
     public internal(set) var storage: TensorStorage
+    /// Autograd state, shared by every copy of this tensor: nil for tensors that do not require grad.
+    /// (Values are copied on write; the gradient slot, like a PyTorch tensor's, is one object.)
+    var autograd: AutogradMeta?
 
     /// Creates a tensor from its storage; the element count must match the shape.
     public init(shape: [Int], storage: TensorStorage) {
@@ -72,14 +75,14 @@ public struct Tensor: Sendable {
 
     /// The same values converted to `dtype` (PyTorch's `.to(dtype)`: float → int truncates).
     public func to(_ dtype: DType) -> Tensor {
-        Tensor(shape: shape, storage: storage.converted(to: dtype))
+        if dtype == self.dtype { return self }
+        let out = Tensor(shape: shape, storage: storage.converted(to: dtype))
+        return dtype.isFloatingPoint ? out.recorded("ToCopyBackward0", .toDType(from: self.dtype), [self]) : out
     }
 
-    /// The same elements viewed with another shape of equal element count.
+    /// The same elements viewed with another shape of equal element count (no autograd record).
     func withShape(_ newShape: [Int]) -> Tensor {
-        var t = self
-        t.shape = newShape
-        return t
+        Tensor(shape: newShape, storage: storage)
     }
 }
 

@@ -4,6 +4,22 @@ import RealModule
 public enum UnaryOp: String, Sendable, CaseIterable {
     case neg, abs, exp, log, sqrt, sin, cos, tanh, sigmoid, relu
 
+    /// PyTorch's grad_fn name for this op.
+    var gradFnName: String {
+        switch self {
+        case .neg: "NegBackward0"
+        case .abs: "AbsBackward0"
+        case .exp: "ExpBackward0"
+        case .log: "LogBackward0"
+        case .sqrt: "SqrtBackward0"
+        case .sin: "SinBackward0"
+        case .cos: "CosBackward0"
+        case .tanh: "TanhBackward0"
+        case .sigmoid: "SigmoidBackward0"
+        case .relu: "ReluBackward0"
+        }
+    }
+
     /// Whether the result is floating point even for integer input (exp of an int64 is float32).
     var alwaysFloat: Bool {
         switch self {
@@ -44,6 +60,19 @@ public enum UnaryOp: String, Sendable, CaseIterable {
 /// An elementwise function of two broadcast tensors.
 public enum BinaryOp: String, Sendable, CaseIterable {
     case add, sub, mul, div, pow, maximum, minimum
+
+    /// PyTorch's grad_fn name for this op between two tensors.
+    var gradFnName: String {
+        switch self {
+        case .add: "AddBackward0"
+        case .sub: "SubBackward0"
+        case .mul: "MulBackward0"
+        case .div: "DivBackward0"
+        case .pow: "PowBackward0"
+        case .maximum: "MaximumBackward0"
+        case .minimum: "MinimumBackward0"
+        }
+    }
 
     /// The result dtype for operands of `a` and `b` (true division and pow of ints give floats
     /// only for division; torch keeps int pow integral).
@@ -132,7 +161,8 @@ extension Tensor {
         case .int64: storage = .int64(op.apply(scalars(as: Int64.self)))
         case .bool: preconditionFailure("unreachable: bool is promoted above")
         }
-        return Tensor(shape: shape, storage: storage)
+        let out = Tensor(shape: shape, storage: storage)
+        return out.recorded(op.gradFnName, .unary(op, input: self, output: out), [self])
     }
 
     /// Applies a binary elementwise op with NumPy/PyTorch broadcasting and dtype promotion.
@@ -152,7 +182,8 @@ extension Tensor {
         case .bool:
             storage = .bool(op.apply(a.scalars(as: Bool.self), a.shape, b.scalars(as: Bool.self), b.shape, shape))
         }
-        return Tensor(shape: shape, storage: storage)
+        let out = Tensor(shape: shape, storage: storage)
+        return out.recorded(op.gradFnName, .binary(op, lhs: a, rhs: b, output: out), [a, b])
     }
 
     /// A Python-style number as a rank-0 tensor beside `self`: it never widens a float tensor

@@ -12,18 +12,19 @@ extension Tensor {
     public static func * (a: Tensor, b: Double) -> Tensor { apply(.mul, a, a.wrappedScalar(b)) }
     public static func / (a: Tensor, b: Double) -> Tensor { apply(.div, a, a.wrappedScalar(b)) }
     public static func + (a: Double, b: Tensor) -> Tensor { apply(.add, b.wrappedScalar(a), b) }
-    public static func - (a: Double, b: Tensor) -> Tensor { apply(.sub, b.wrappedScalar(a), b) }
+    public static func - (a: Double, b: Tensor) -> Tensor { apply(.sub, b.wrappedScalar(a), b).renamingGradFn("RsubBackward1") }
     public static func * (a: Double, b: Tensor) -> Tensor { apply(.mul, b.wrappedScalar(a), b) }
-    public static func / (a: Double, b: Tensor) -> Tensor { apply(.div, b.wrappedScalar(a), b) }
+    // PyTorch computes a number over a tensor as a multiple of its reciprocal.
+    public static func / (a: Double, b: Tensor) -> Tensor { apply(.div, b.wrappedScalar(a), b).renamingGradFn("MulBackward0") }
 
     public static func + (a: Tensor, b: Int) -> Tensor { apply(.add, a, a.wrappedScalar(b)) }
     public static func - (a: Tensor, b: Int) -> Tensor { apply(.sub, a, a.wrappedScalar(b)) }
     public static func * (a: Tensor, b: Int) -> Tensor { apply(.mul, a, a.wrappedScalar(b)) }
     public static func / (a: Tensor, b: Int) -> Tensor { apply(.div, a, a.wrappedScalar(b)) }
     public static func + (a: Int, b: Tensor) -> Tensor { apply(.add, b.wrappedScalar(a), b) }
-    public static func - (a: Int, b: Tensor) -> Tensor { apply(.sub, b.wrappedScalar(a), b) }
+    public static func - (a: Int, b: Tensor) -> Tensor { apply(.sub, b.wrappedScalar(a), b).renamingGradFn("RsubBackward1") }
     public static func * (a: Int, b: Tensor) -> Tensor { apply(.mul, b.wrappedScalar(a), b) }
-    public static func / (a: Int, b: Tensor) -> Tensor { apply(.div, b.wrappedScalar(a), b) }
+    public static func / (a: Int, b: Tensor) -> Tensor { apply(.div, b.wrappedScalar(a), b).renamingGradFn("MulBackward0") }
 
     public static func += (a: inout Tensor, b: Tensor) { a = a + b }
     public static func -= (a: inout Tensor, b: Tensor) { a = a - b }
@@ -31,7 +32,7 @@ extension Tensor {
     public static func /= (a: inout Tensor, b: Tensor) { a = a / b }
 
     /// Elementwise `self ^ exponent`, broadcast.
-    public func pow(_ exponent: Tensor) -> Tensor { Tensor.apply(.pow, self, exponent) }
+    public func pow(_ exponent: Tensor) -> Tensor { Tensor.apply(.pow, self, exponent).renamingGradFn("PowBackward1") }
     /// Elementwise `self ^ exponent` for a number (`x.pow(2)`).
     public func pow(_ exponent: Double) -> Tensor { Tensor.apply(.pow, self, wrappedScalar(exponent)) }
     /// Elementwise `self ^ exponent` for an integer (stays integral for int64 tensors).
@@ -64,9 +65,9 @@ extension Tensor {
     /// Clamps every element into `[min, max]` (either bound optional); NaN stays NaN (torch.clamp).
     public func clamp(min lower: Double? = nil, max upper: Double? = nil) -> Tensor {
         precondition(lower != nil || upper != nil, "clamp: at least one of 'min' or 'max' must not be None")
-        var out = self
+        var out = detach()
         if let lower { out = Tensor.maximum(out, out.wrappedScalar(lower)) }
         if let upper { out = Tensor.minimum(out, out.wrappedScalar(upper)) }
-        return out
+        return out.recorded("ClampBackward1", .clamp(input: self, min: lower, max: upper), [self])
     }
 }

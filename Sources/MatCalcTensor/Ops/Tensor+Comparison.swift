@@ -49,6 +49,13 @@ extension Tensor {
     public static func .== (a: Tensor, b: Double) -> Tensor { compare(.eq, a, a.wrappedScalar(b)) }
     public static func .!= (a: Tensor, b: Double) -> Tensor { compare(.ne, a, a.wrappedScalar(b)) }
 
+    public static func > (a: Tensor, b: Int) -> Tensor { compare(.gt, a, a.wrappedScalar(b)) }
+    public static func >= (a: Tensor, b: Int) -> Tensor { compare(.ge, a, a.wrappedScalar(b)) }
+    public static func < (a: Tensor, b: Int) -> Tensor { compare(.lt, a, a.wrappedScalar(b)) }
+    public static func <= (a: Tensor, b: Int) -> Tensor { compare(.le, a, a.wrappedScalar(b)) }
+    public static func .== (a: Tensor, b: Int) -> Tensor { compare(.eq, a, a.wrappedScalar(b)) }
+    public static func .!= (a: Tensor, b: Int) -> Tensor { compare(.ne, a, a.wrappedScalar(b)) }
+
     /// Picks `a` where `condition` is true and `b` elsewhere; all three broadcast (torch.where).
     public static func `where`(_ condition: Tensor, _ a: Tensor, _ b: Tensor) -> Tensor {
         precondition(condition.dtype == .bool, "where: expected condition to be a bool tensor, got \(condition.dtype)")
@@ -65,11 +72,13 @@ extension Tensor {
                 n = c.count
             }
         }
+        let out: Tensor
         switch DType.promoted(a.dtype, b.dtype) {
-        case .float32: return Tensor(shape: shape, scalars: select(Float.self))
-        case .float64: return Tensor(shape: shape, scalars: select(Double.self))
-        case .int64: return Tensor(shape: shape, scalars: select(Int64.self))
-        case .bool: return Tensor(shape: shape, scalars: select(Bool.self))
+        case .float32: out = Tensor(shape: shape, scalars: select(Float.self))
+        case .float64: out = Tensor(shape: shape, scalars: select(Double.self))
+        case .int64: out = Tensor(shape: shape, scalars: select(Int64.self))
+        case .bool: out = Tensor(shape: shape, scalars: select(Bool.self))
         }
+        return out.recorded("WhereBackward0", .select(condition: condition), [a, b])
     }
 }

@@ -17,7 +17,8 @@ extension Tensor {
                      "select(): index \(index) out of range for tensor of size \(Shape.describe(shape)) at dimension \(d)")
         var outShape = shape
         outShape.remove(at: d)
-        return narrow(dim: d, start: index < 0 ? index + size : index, length: 1).withShape(outShape)
+        return narrow(dim: d, start: index < 0 ? index + size : index, length: 1).reshaped(outShape)
+            .renamingGradFn("SelectBackward0")
     }
 
     /// `length` consecutive entries of dimension `dim` from `start` (torch.narrow).
@@ -40,6 +41,7 @@ extension Tensor {
         var outShape = shape
         outShape[d] = length
         return Tensor(shape: outShape, storage: storage.mapBuffer(copy, copy, copy, copy))
+            .recorded("SliceBackward0", .narrow(inputShape: shape, dim: d, start: start), [self])
     }
 
     /// Row `i` (the slice along dimension 0); negative counts from the end.
@@ -96,12 +98,14 @@ extension Tensor {
             }
             return out
         }
+        let out: Tensor
         switch dtype {
-        case .float32: return Tensor(shape: outShape, scalars: join(Float.self))
-        case .float64: return Tensor(shape: outShape, scalars: join(Double.self))
-        case .int64: return Tensor(shape: outShape, scalars: join(Int64.self))
-        case .bool: return Tensor(shape: outShape, scalars: join(Bool.self))
+        case .float32: out = Tensor(shape: outShape, scalars: join(Float.self))
+        case .float64: out = Tensor(shape: outShape, scalars: join(Double.self))
+        case .int64: out = Tensor(shape: outShape, scalars: join(Int64.self))
+        case .bool: out = Tensor(shape: outShape, scalars: join(Bool.self))
         }
+        return out.recorded("CatBackward0", .cat(dim: d, sizes: parts.map { $0.shape[d] }), parts)
     }
 
     /// Stacks equally shaped tensors along a new dimension (torch.stack).
@@ -113,6 +117,6 @@ extension Tensor {
                          "stack expects each tensor to be equal size, but got \(Shape.describe(shape)) at entry 0 and \(Shape.describe(t.shape)) at entry \(i)")
         }
         let d = Shape.wrapDim(dim, rank: shape.count + 1, op: "stack")
-        return cat(tensors.map { $0.unsqueeze(d) }, dim: d)
+        return cat(tensors.map { $0.unsqueeze(d) }, dim: d).renamingGradFn("StackBackward0")
     }
 }

@@ -76,23 +76,32 @@ extension Tensor {
         let all = dims == nil || dims!.isEmpty
         let wrapped = all ? Array(0..<rank) : dims!.map { Shape.wrapDim($0, rank: rank, op: op.rawValue) }
         precondition(Set(wrapped).count == wrapped.count, "\(op.rawValue): dim appears multiple times in the list of dims")
-        if rank == 0 {
-            return op == .sum && dtype == .bool ? to(.int64) : self
-        }
-        var out = self
-        // Mean over several dims is the sum over them divided by the product of their sizes.
-        let step: ReductionOp = op == .mean ? .sum : op
-        for d in wrapped.sorted(by: >) { out = out.reduced(step, dim: d) }
         if op == .mean {
             precondition(dtype.isFloatingPoint, "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
-            out = out / Double(wrapped.reduce(1) { $0 * shape[$1] })
+            // The mean is the sum divided by the number of summed elements.
+            let n = wrapped.reduce(1) { $0 * shape[$1] }
+            return (reduce(.sum, dims: dims, keepdim: keepdim) / Double(n)).renamingGradFn(all ? "MeanBackward0" : "MeanBackward1")
+        }
+        var out = detach()
+        if rank == 0 {
+            out = op == .sum && dtype == .bool ? out.to(.int64) : out
+        } else {
+            for d in wrapped.sorted(by: >) { out = out.reduced(op, dim: d) }
         }
         if keepdim {
             var kept = shape
             for d in wrapped { kept[d] = 1 }
-            out = out.reshaped(kept)
+            out = out.withShape(kept)
         }
-        return out
+        switch op {
+        case .sum:
+            return out.recorded(all ? "SumBackward0" : "SumBackward1", .sum(inputShape: shape, dims: wrapped, keepdim: keepdim), [self])
+        case .max, .min:
+            if all { return out.recorded(op == .max ? "MaxBackward1" : "MinBackward1", .extremum(input: self, output: out), [self]) }
+            return out
+        case .mean:
+            preconditionFailure("unreachable: mean is a scaled sum")
+        }
     }
 
     /// Sum of all elements (rank 0), or over `dims`; bools and ints sum to int64.
@@ -116,11 +125,20 @@ extension Tensor {
     }
     /// The largest elements along `dim` and their indices (the first one on ties), as torch.max(dim).
     public func max(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
-        (reduce(.max, dims: [dim], keepdim: keepdim), argExtremum(dim: dim, keepdim: keepdim, largest: true))
+        extremum(dim: dim, keepdim: keepdim, largest: true)
     }
     /// The smallest elements along `dim` and their indices.
     public func min(dim: Int, keepdim: Bool = false) -> (values: Tensor, indices: Tensor) {
-        (reduce(.min, dims: [dim], keepdim: keepdim), argExtremum(dim: dim, keepdim: keepdim, largest: false))
+        extremum(dim: dim, keepdim: keepdim, largest: false)
+    }
+
+    private func extremum(dim: Int, keepdim: Bool, largest: Bool) -> (values: Tensor, indices: Tensor) {
+        let indices = argExtremum(dim: dim, keepdim: keepdim, largest: largest)
+        if rank == 0 { return (self, indices) }
+        let d = Shape.wrapDim(dim, rank: rank, op: largest ? "max" : "min")
+        let values = detach().reduce(largest ? .max : .min, dims: [d], keepdim: keepdim)
+        let rule = BackwardRule.extremumAlong(inputShape: shape, dim: d, keepdim: keepdim, indices: indices)
+        return (values.recorded(largest ? "MaxBackward0" : "MinBackward0", rule, [self]), indices)
     }
 
     /// The flat index of the largest element (first on ties; a NaN counts as largest), as int64.
