@@ -27,9 +27,22 @@ let package = Package(
                 .product(name: "ArgumentParser", package: "swift-argument-parser"),
             ]
         ),
+        // `swift run homework`: the PyTorch homework program, written with MatCalc.
+        .executableTarget(
+            name: "homework",
+            dependencies: ["MatCalc"],
+            path: "Examples/homework",
+            exclude: ["homework.py"]
+        ),
         .testTarget(
             name: "MatCalcTensorTests",
             dependencies: ["MatCalcTensor"],
+            resources: [.copy("Resources")]
+        ),
+        // Whole-output tests of the executables (`matcalc`, `homework`).
+        .testTarget(
+            name: "MatCalcCLITests",
+            dependencies: ["matcalc", "homework"],
             resources: [.copy("Resources")]
         ),
     ],

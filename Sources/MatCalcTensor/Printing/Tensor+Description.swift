@@ -6,8 +6,7 @@ extension Tensor: CustomStringConvertible {
     /// at 80 characters, and tensors of more than 1000 elements summarised to their first and
     /// last 3 entries along each dimension longer than 6.
     public var description: String {
-        // Autograd will pass the tensor's requires_grad flag and grad_fn name here.
-        torchString(requiresGrad: false, gradFn: nil)
+        torchString(requiresGrad: requiresGrad, gradFn: gradFnName)
     }
 
     /// `str(tensor)` with the autograd state and dtype given explicitly.
