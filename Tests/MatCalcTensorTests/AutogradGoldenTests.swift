@@ -25,7 +25,7 @@ import Testing
     }()
 
     /// The same ops as the generator's lambdas, by case name.
-    static let ops: [String: ([Tensor]) throws -> Tensor] = [
+    static let ops: [String: @Sendable ([Tensor]) throws -> Tensor] = [
         "neg": { -$0[0] },
         "abs": { $0[0].abs() },
         "exp": { $0[0].exp() },

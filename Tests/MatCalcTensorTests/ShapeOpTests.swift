@@ -56,8 +56,14 @@ import Testing
         #expect(lit.shape == [2, 2] && lit.dtype == .float32)
         let ints: Tensor = [1, 2, 3]
         #expect(ints.dtype == .int64 && ints.shape == [3])
-        let scalar: Tensor = 2.5
-        #expect(scalar.shape == [] && scalar.dtype == .float32)
+        let bools: Tensor = [[true, false]]
+        #expect(bools.dtype == .bool && bools.shape == [1, 2])
+        let big: Tensor = [9_007_199_254_740_993, 1]
+        #expect(big.scalars(as: Int64.self) == [9_007_199_254_740_993, 1])
+        let empty: Tensor = []
+        #expect(empty.shape == [0] && empty.dtype == .float32)
+        let threeD: Tensor = [[[1], [2]], [[3], [4]]]
+        #expect(threeD.shape == [2, 2, 1])
         #expect(Tensor.ones([2], dtype: .bool).scalars(as: Bool.self) == [true, true])
     }
 }

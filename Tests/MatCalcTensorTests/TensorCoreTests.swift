@@ -35,3 +35,16 @@ import Testing
         #expect(Tensor([0.0, 0.5] as [Double]).to(.bool).scalars(as: Bool.self) == [false, true])
     }
 }
+
+@Suite struct ZeroDimPromotionTests {
+    // torch.result_type: a zero-dim tensor does not widen a dimensioned one of its own category.
+    @Test func zeroDimTensorsPromoteOnlyAcrossCategories() {
+        let f32 = Tensor([1, 2] as [Float])
+        let i64 = Tensor([1, 2] as [Int64])
+        #expect((f32 + Tensor(2.0)).dtype == .float32)
+        #expect((i64 + Tensor(2.0)).dtype == .float64)
+        #expect((Tensor(true) + i64).dtype == .int64)
+        #expect((Tensor(Float(1)) + Tensor(2.0)).dtype == .float64)
+        #expect((Tensor([true]) + Tensor(Int64(3))).dtype == .int64)
+    }
+}

@@ -38,6 +38,24 @@ public enum DType: Int, Sendable, CaseIterable, Comparable, CustomStringConverti
     /// The type of `a ∘ b` for tensor operands `a` and `b` (torch.result_type).
     public static func promoted(_ a: DType, _ b: DType) -> DType { max(a, b) }
 
+    /// torch.result_type of two tensors: dimensioned operands decide within a category
+    /// (bool < integer < float); a zero-dim operand wins only with a higher category, so
+    /// `float32[3] + float64 scalar tensor` stays float32 while `int64[3] + float64 scalar` is float64.
+    public static func resultType(_ a: DType, rank aRank: Int, _ b: DType, rank bRank: Int) -> DType {
+        if (aRank == 0) == (bRank == 0) { return promoted(a, b) }
+        let (dimensioned, zeroDim) = aRank > 0 ? (a, b) : (b, a)
+        return zeroDim.category > dimensioned.category ? zeroDim : dimensioned
+    }
+
+    /// bool 0, integer 1, floating point 2.
+    var category: Int {
+        switch self {
+        case .bool: 0
+        case .int64: 1
+        case .float32, .float64: 2
+        }
+    }
+
     /// The type a floating-point operation (exp, division, mean…) computes in: integers and
     /// bools go to the default float type, float32; float types stay.
     public var floatingPromoted: DType { isFloatingPoint ? self : .float32 }

@@ -1,3 +1,4 @@
+import Foundation
 import RealModule
 
 /// An elementwise function of one tensor.
@@ -76,8 +77,8 @@ public enum BinaryOp: String, Sendable, CaseIterable {
 
     /// The result dtype for operands of `a` and `b` (true division and pow of ints give floats
     /// only for division; torch keeps int pow integral).
-    func resultType(_ a: DType, _ b: DType) -> DType {
-        let t = DType.promoted(a, b)
+    func resultType(_ a: Tensor, _ b: Tensor) -> DType {
+        let t = DType.resultType(a.dtype, rank: a.rank, b.dtype, rank: b.rank)
         switch self {
         case .div: return t.floatingPromoted
         case .add, .sub, .mul, .maximum, .minimum: return t
@@ -126,13 +127,13 @@ public enum BinaryOp: String, Sendable, CaseIterable {
     }
 }
 
-/// x^y as C's pow: exact for small integer exponents, which the common `x^2` hits.
+/// x^y as C's pow (defined for a negative base with an integer exponent, unlike exp(y log x));
+/// the common `x^2` is one exact multiply.
 @inlinable
 func powReal<T: TensorFloat>(_ x: T, _ y: T) -> T {
     if y == 2 { return x * x }
     if y == 1 { return x }
-    if y == 0 { return 1 }
-    return T.pow(x, y)
+    return T(Foundation.pow(Double(x), Double(y)))
 }
 
 /// x^y for y ≥ 0 by repeated squaring (wrapping on overflow, like C integer arithmetic).
@@ -172,7 +173,7 @@ extension Tensor {
                 "\(op.rawValue): shapes \(Shape.describe(a.shape)) and \(Shape.describe(b.shape)) cannot be broadcast together")
         }
         let storage: TensorStorage
-        switch op.resultType(a.dtype, b.dtype) {
+        switch op.resultType(a, b) {
         case .float32:
             storage = .float32(op.apply(a.scalars(as: Float.self), a.shape, b.scalars(as: Float.self), b.shape, shape))
         case .float64:

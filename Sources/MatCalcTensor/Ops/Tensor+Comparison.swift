@@ -24,7 +24,7 @@ extension Tensor {
                 "\(op.rawValue): shapes \(Shape.describe(a.shape)) and \(Shape.describe(b.shape)) cannot be broadcast together")
         }
         let values: [Bool]
-        switch DType.promoted(a.dtype, b.dtype) {
+        switch DType.resultType(a.dtype, rank: a.rank, b.dtype, rank: b.rank) {
         case .float32: values = op.apply(a.scalars(as: Float.self), a.shape, b.scalars(as: Float.self), b.shape, shape)
         case .float64: values = op.apply(a.scalars(as: Double.self), a.shape, b.scalars(as: Double.self), b.shape, shape)
         // Bools compare as 0 and 1.
@@ -73,7 +73,7 @@ extension Tensor {
             }
         }
         let out: Tensor
-        switch DType.promoted(a.dtype, b.dtype) {
+        switch DType.resultType(a.dtype, rank: a.rank, b.dtype, rank: b.rank) {
         case .float32: out = Tensor(shape: shape, scalars: select(Float.self))
         case .float64: out = Tensor(shape: shape, scalars: select(Double.self))
         case .int64: out = Tensor(shape: shape, scalars: select(Int64.self))

@@ -50,29 +50,76 @@ extension Tensor {
     }
 }
 
-extension Tensor: ExpressibleByFloatLiteral {
-    /// A float literal is a rank-0 float32 tensor, as `torch.tensor(2.5)`.
-    public init(floatLiteral value: Double) { self.init(Float(value)) }
-}
+/// One element of a nested tensor literal: a number, a Boolean, or a nested list.
+///
+/// `Tensor` itself takes no number literals, so `1 - x` always means the number 1 and never a
+/// rank-0 tensor (which would promote differently); write `Tensor(2.5)` for a rank-0 tensor.
+public indirect enum TensorLiteral: Sendable, ExpressibleByIntegerLiteral, ExpressibleByFloatLiteral,
+    ExpressibleByBooleanLiteral, ExpressibleByArrayLiteral
+{
+    case int(Int64)
+    case float(Double)
+    case bool(Bool)
+    case list([TensorLiteral])
 
-extension Tensor: ExpressibleByIntegerLiteral {
-    /// An integer literal is a rank-0 int64 tensor, as `torch.tensor(3)`.
-    public init(integerLiteral value: Int64) { self.init(value) }
-}
+    public init(integerLiteral value: Int64) { self = .int(value) }
+    public init(floatLiteral value: Double) { self = .float(value) }
+    public init(booleanLiteral value: Bool) { self = .bool(value) }
+    public init(arrayLiteral elements: TensorLiteral...) { self = .list(elements) }
 
-extension Tensor: ExpressibleByBooleanLiteral {
-    /// A Boolean literal is a rank-0 bool tensor.
-    public init(booleanLiteral value: Bool) { self.init(value) }
+    /// The nesting's shape; nil when sublists differ in length or mix numbers and lists.
+    var shape: [Int]? {
+        guard case .list(let items) = self else { return [] }
+        guard let first = items.first else { return [0] }
+        guard let inner = first.shape, items.allSatisfy({ $0.shape == inner }) else { return nil }
+        return [items.count] + inner
+    }
+
+    /// The dtype torch.tensor infers: float32 if any float, else int64 if any int, else bool.
+    var dtype: DType {
+        switch self {
+        case .int: .int64
+        case .float: .float32
+        case .bool: .bool
+        case .list(let items): items.map(\.dtype).max() ?? .float32
+        }
+    }
+
+    func flattened(into values: inout [Double]) {
+        switch self {
+        case .int(let v): values.append(Double(v))
+        case .float(let v): values.append(v)
+        case .bool(let v): values.append(v ? 1 : 0)
+        case .list(let items): for item in items { item.flattened(into: &values) }
+        }
+    }
 }
 
 extension Tensor: ExpressibleByArrayLiteral {
-    /// Nested literals stack like `torch.tensor([[1, 2], [3, 4.5]])`: elements must have equal
-    /// shapes, and the dtype is their promotion (here float32).
-    public init(arrayLiteral elements: Tensor...) {
-        if elements.isEmpty {
-            self.init(shape: [0], scalars: [Float]())
+    /// Nested literals build a tensor like `torch.tensor([[1, 2], [3, 4.5]])`: the lists must be
+    /// rectangular, and the dtype is float32 if any element is a float literal, else int64 (or bool).
+    public init(arrayLiteral elements: TensorLiteral...) {
+        let literal = TensorLiteral.list(elements)
+        guard let shape = literal.shape else {
+            preconditionFailure("Tensor literal: expected a rectangular nesting of lists (sublists of equal length)")
+        }
+        var values: [Double] = []
+        literal.flattened(into: &values)
+        let dtype = elements.isEmpty ? DType.float32 : literal.dtype
+        if dtype == .int64 {
+            var ints: [Int64] = []
+            func collect(_ l: TensorLiteral) {
+                switch l {
+                case .int(let v): ints.append(v)
+                case .bool(let v): ints.append(v ? 1 : 0)
+                case .float(let v): ints.append(Int64(v))
+                case .list(let items): items.forEach(collect)
+                }
+            }
+            collect(literal)
+            self.init(shape: shape, scalars: ints)
         } else {
-            self = Tensor.stack(elements)
+            self.init(shape: shape, storage: TensorStorage.float64(values).converted(to: dtype))
         }
     }
 }
