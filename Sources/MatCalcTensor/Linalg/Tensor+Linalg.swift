@@ -8,10 +8,10 @@ extension Tensor {
     ///
     /// Shapes: `[m, n]` → `[]`. Floating-point tensors keep their dtype; `int64` and `bool`
     /// give `int64`, as PyTorch's sum does. The trace of an empty matrix is 0.
-    public func trace() -> Tensor {
+    private func traceForward() -> Tensor {
         precondition(rank == 2, "trace: expected a matrix (2-D tensor), got shape \(Shape.describe(shape))")
         let rows = shape[0], cols = shape[1]
-        let diagonal = (0..<min(rows, cols)).map { $0 * cols + $0 }
+        let diagonal = (0..<Swift.min(rows, cols)).map { $0 * cols + $0 }
         switch storage {
         case .float32(let v):
             // Accumulating in Double keeps long float32 diagonals accurate.
@@ -27,9 +27,9 @@ extension Tensor {
 
     /// The diagonal matrix of a vector, or the main diagonal of a matrix (`torch.diag`, offset 0).
     ///
-    /// Shapes: `[n]` → `[n, n]` (zeros off the diagonal); `[m, n]` → `[min(m, n)]`.
+    /// Shapes: `[n]` → `[n, n]` (zeros off the diagonal); `[m, n]` → `[Swift.min(m, n)]`.
     /// The dtype is unchanged.
-    public func diag() -> Tensor {
+    private func diagForward() -> Tensor {
         precondition(
             rank == 1 || rank == 2, "diag: expected a 1-D or 2-D tensor, got shape \(Shape.describe(shape))")
         if rank == 1 {
@@ -42,8 +42,8 @@ extension Tensor {
             return Tensor(shape: [n, n], storage: storage.mapped(embed, embed, embed, embed))
         }
         let rows = shape[0], cols = shape[1]
-        func extract<T: TensorScalar>(_ v: [T]) -> [T] { (0..<min(rows, cols)).map { v[$0 * cols + $0] } }
-        return Tensor(shape: [min(rows, cols)], storage: storage.mapped(extract, extract, extract, extract))
+        func extract<T: TensorScalar>(_ v: [T]) -> [T] { (0..<Swift.min(rows, cols)).map { v[$0 * cols + $0] } }
+        return Tensor(shape: [Swift.min(rows, cols)], storage: storage.mapped(extract, extract, extract, extract))
     }
 }
 
@@ -74,7 +74,7 @@ extension Tensor {
     /// elements; other `p`, negative included, use the formula. The result does not overflow
     /// or underflow unless the norm itself does. NaN elements give NaN.
     /// An empty tensor's norm is 0; for `p < 0` it has none (precondition failure).
-    public func norm(p: Double = 2) -> Tensor {
+    private func normForward(p: Double) -> Tensor {
         precondition(!p.isNaN, "norm: p must not be NaN")
         precondition(!(isEmpty && p < 0), "norm: the \(p) norm of an empty tensor is undefined")
         let value = Tensor.vectorNorm(scalars(as: Double.self), p: p)
@@ -92,14 +92,14 @@ extension Tensor {
             var m = 0.0
             for v in x {
                 if v.isNaN { return .nan }
-                m = max(m, v.magnitude)
+                m = Swift.max(m, v.magnitude)
             }
             return m
         case -.infinity:
             var m = Double.infinity
             for v in x {
                 if v.isNaN { return .nan }
-                m = min(m, v.magnitude)
+                m = Swift.min(m, v.magnitude)
             }
             return m
         case 0:
@@ -137,7 +137,7 @@ extension Tensor {
     ///
     /// Shapes: `[*, n, n]` → `[*]`; floating point only. Computed by LU with partial pivoting;
     /// a singular matrix gives 0, and a `0×0` matrix 1.
-    public func det() -> Tensor {
+    private func detForward() -> Tensor {
         let (batch, n, count) = squareBatchShape("det")
         switch storage {
         case .float32(let v): return Tensor(shape: batch, scalars: Tensor.eachLU(v, n: n, count: count) { $0.determinant(lu: $1, n: n) })
@@ -151,7 +151,7 @@ extension Tensor {
     /// Shapes: `[*, n, n]` → `([*], [*])`; floating point only. `det = sign · exp(logAbsDet)`
     /// without the overflow of computing `det` first. A singular matrix gives
     /// `(0, -inf)`.
-    public func slogdet() -> (sign: Tensor, logAbsDet: Tensor) {
+    private func slogdetForward() -> (sign: Tensor, logAbsDet: Tensor) {
         let (batch, n, count) = squareBatchShape("slogdet")
         func split<T: TensorFloat>(_ v: [T]) -> (sign: Tensor, logAbsDet: Tensor) {
             let pairs = Tensor.eachLU(v, n: n, count: count) { $0.signAndLogAbsDeterminant(lu: $1, n: n) }
@@ -168,7 +168,7 @@ extension Tensor {
     ///
     /// Shapes: `[*, n, n]` → `[*]`; floating point only. As in PyTorch, a negative
     /// determinant gives NaN and a zero determinant `-inf`.
-    public func logdet() -> Tensor {
+    private func logdetForward() -> Tensor {
         let (batch, n, count) = squareBatchShape("logdet")
         func logDet<T: TensorFloat>(_ v: [T]) -> [T] {
             Tensor.eachLU(v, n: n, count: count) { lu, a in
@@ -189,7 +189,7 @@ extension Tensor {
     /// pivoting.
     /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` when a pivot is zero,
     ///   non-finite, or so small that its reciprocal overflows.
-    public func inverse() throws -> Tensor {
+    private func inverseForward() throws -> Tensor {
         let (_, n, count) = squareBatchShape("inverse")
         func invert<T: TensorFloat>(_ v: [T]) throws -> [T] {
             // Solving A·X = I column block by column block: X starts as I and becomes A⁻¹.
@@ -217,7 +217,7 @@ extension Tensor {
     /// ``DType/promoted(_:_:)`` and the result must be floating point.
     /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` when `A` (or a matrix of its
     ///   batch) is singular to working precision.
-    public func solve(_ b: Tensor) throws -> Tensor {
+    private func solveForward(_ b: Tensor) throws -> Tensor {
         let dtype = DType.promoted(self.dtype, b.dtype)
         precondition(
             dtype.isFloatingPoint,
@@ -314,5 +314,63 @@ extension Tensor {
                 }
             }
         }
+    }
+}
+
+// The public, differentiable entry points: each computes with the forward kernel above and records
+// its one backward rule (BackwardRules.swift). The forward functions' comments give the details.
+extension Tensor {
+    /// The sum of the main diagonal of a matrix (`torch.trace`): `[m, n]` → `[]`.
+    public func trace() -> Tensor {
+        traceForward().recorded("TraceBackward0", .trace(inputShape: shape), [self])
+    }
+
+    /// The diagonal matrix of a vector (`[n]` → `[n, n]`), or the main diagonal of a matrix
+    /// (`[m, n]` → `[min(m, n)]`), as `torch.diag`.
+    public func diag() -> Tensor {
+        rank == 1
+            ? diagForward().recorded("DiagEmbedBackward0", .diagEmbed, [self])
+            : diagForward().recorded("DiagonalBackward0_copy", .diagonal(inputShape: shape), [self])
+    }
+
+    /// The vector p-norm of all elements (`torch.linalg.vector_norm`): any shape → `[]`.
+    /// At x = 0 the gradient is the subgradient 0, as in PyTorch.
+    public func norm(p: Double = 2) -> Tensor {
+        let out = normForward(p: p)
+        return out.recorded("LinalgVectorNormBackward0", .norm(input: self, output: out, p: p), [self])
+    }
+
+    /// The determinant of a square matrix or a batch of them (`torch.linalg.det`): `[*, n, n]` → `[*]`.
+    /// Its gradient det(A)·A⁻ᵀ needs A invertible; backward throws for a singular A.
+    public func det() -> Tensor {
+        let out = detForward()
+        return out.recorded("LinalgDetBackward0", .det(input: self, output: out), [self])
+    }
+
+    /// The sign and log |det| of a square matrix or batch (`torch.linalg.slogdet`): `[*, n, n]` → `([*], [*])`.
+    public func slogdet() -> (sign: Tensor, logAbsDet: Tensor) {
+        let (sign, logAbs) = slogdetForward()
+        return (sign, logAbs.recorded("LinalgSlogdetBackward0", .logAbsDet(input: self), [self]))
+    }
+
+    /// The natural log of the determinant (`torch.logdet`): `[*, n, n]` → `[*]`; NaN for a negative
+    /// determinant, −inf for a zero one.
+    public func logdet() -> Tensor {
+        // PyTorch computes logdet through slogdet and a where() that maps negative signs to NaN.
+        logdetForward().recorded("WhereBackward0", .logAbsDet(input: self), [self])
+    }
+
+    /// The inverse of a square matrix or batch (`torch.linalg.inv`): `[*, n, n]` → `[*, n, n]`.
+    /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` for a singular matrix.
+    public func inverse() throws -> Tensor {
+        let out = try inverseForward()
+        return out.recorded("LinalgInvExBackward0", .inverse(input: self, output: out), [self])
+    }
+
+    /// The solution X of A·X = B with `self` as A (`torch.linalg.solve`): B is `[*, n]` or `[*, n, k]`.
+    /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` for a singular A.
+    public func solve(_ b: Tensor) throws -> Tensor {
+        let out = try solveForward(b)
+        return out.recorded("LinalgSolveExBackward0", .solve(a: self, b: b, x: out), [self, b])
     }
 }

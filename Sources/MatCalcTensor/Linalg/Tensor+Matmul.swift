@@ -19,6 +19,19 @@ extension Tensor {
     /// PyTorch. A size-0 `k` gives zeros. Incompatible shapes are a precondition failure.
     public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
         matmul(a, b, transposeA: false, transposeB: false)
+            .recorded(matmulGradFnName(a.rank, b.rank), .matmul(lhs: a, rhs: b), [a, b])
+    }
+
+    /// PyTorch's grad_fn for torch.matmul, which depends on how it dispatched (mm, mv, dot, bmm).
+    private static func matmulGradFnName(_ aRank: Int, _ bRank: Int) -> String {
+        switch (aRank, bRank) {
+        case (1, 1): "DotBackward0"
+        case (2, 2): "MmBackward0"
+        case (2, 1): "MvBackward0"
+        case (1, 2): "SqueezeBackward4"
+        case (2, _): "CloneBackward0"
+        default: "UnsafeViewBackward0"
+        }
     }
 
     /// `matmul(a.mT, b.mT)` without copying: `transposeA` (`transposeB`) swaps the last two
