@@ -152,3 +152,27 @@ import Testing
         expectValues(hv, h.sum(dim: 1).scalars(as: Double.self), tolerance: 1e-12)
     }
 }
+
+/// PyTorch's conventions where the derivative does not exist (values observed in torch 2.13).
+@Suite struct NonSmoothPointTests {
+    let x = Tensor([0.0, 1, -1, 1] as [Double])
+
+    func gradient(_ f: (Tensor) -> Tensor) throws -> [Double] {
+        let leaf = x.requiringGrad()
+        try f(leaf).sum().backward()
+        return leaf.grad!.scalars(as: Double.self)
+    }
+
+    @Test func kinksFollowPyTorch() throws {
+        #expect(try gradient { $0.relu() } == [0, 1, 0, 1])
+        #expect(try gradient { $0.abs() } == [0, 1, -1, 1])
+        #expect(try gradient { $0.max() } == [0, 0.5, 0, 0.5])
+        #expect(try gradient { $0.min() } == [0, 0, 1, 0])
+        #expect(try gradient { Tensor.maximum($0, Tensor(1.0)) } == [0, 0.5, 0, 0.5])
+        #expect(try gradient { $0.clamp(min: -1, max: 1) } == [1, 1, 1, 1])
+        #expect(try gradient { ($0 * 0).norm() } == [0, 0, 0, 0])
+        #expect(try gradient { $0.reshaped(2, 2).max(dim: 1).values } == [0, 1, 0, 1])
+        let sqrt = try gradient { $0.sqrt() }
+        #expect(sqrt[0] == .infinity && sqrt[1] == 0.5 && sqrt[2].isNaN)
+    }
+}

@@ -110,3 +110,25 @@ import Testing
         #expect(Tensor([Float.nan]).allclose(Tensor([Float.nan]), equalNaN: true))
     }
 }
+
+@Suite struct ShapeErrorMessageTests {
+    /// Programmer errors stop the program with a message naming the op and the shapes.
+    @Test func messagesNameOpAndShapes() async {
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.zeros([2, 3]) + Tensor.zeros([2])
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("add: shapes [2, 3] and [2] cannot be broadcast together"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.zeros([2, 3]).reshaped(4, 2)
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains("reshape: shape [4, 2] is invalid for input of size 6"))
+        }
+        await #expect(processExitsWith: .failure, observing: [\.standardErrorContent]) {
+            _ = Tensor.cat([Tensor.zeros([2, 3]), Tensor.zeros([1, 2])])
+        }.map { result in
+            #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains(
+                "cat(): Sizes of tensors must match except in dimension 0. Expected size 3 but got size 2 for tensor [1, 2] in dimension 1"))
+        }
+    }
+}

@@ -6,7 +6,8 @@
 final class AutogradMeta: @unchecked Sendable {
     var requiresGrad: Bool
     var grad: Tensor?
-    let gradFn: Node?
+    /// The producing node; only ever cleared, by ``Node``'s iterative teardown.
+    var gradFn: Node?
 
     init(requiresGrad: Bool, gradFn: Node?) {
         self.requiresGrad = requiresGrad
@@ -22,19 +23,42 @@ final class Node: @unchecked Sendable {
     /// The derivative rule with what it saved; nil once a backward pass without
     /// `retainGraph` has freed the saved tensors.
     var rule: BackwardRule?
-    let inputs: [Edge]
+    var inputs: [Edge]
 
     init(name: String, rule: BackwardRule, inputs: [Edge]) {
         self.name = name
         self.rule = rule
         self.inputs = inputs
     }
+
+    // Releasing the last tensor of a long graph would free node after node recursively and
+    // overflow the stack (a 20,000-step chain does). Instead, nodes that only this one keeps
+    // alive are unhooked onto a local worklist and freed one at a time.
+    deinit {
+        var worklist: [Node] = []
+        unhookUniqueInputs(into: &worklist)
+        while let node = worklist.popLast() {
+            node.unhookUniqueInputs(into: &worklist)
+        }
+    }
+
+    private func unhookUniqueInputs(into worklist: inout [Node]) {
+        rule = nil
+        for i in inputs.indices {
+            guard isKnownUniquelyReferenced(&inputs[i].meta), let meta = inputs[i].meta else { continue }
+            if var node = meta.gradFn {
+                meta.gradFn = nil
+                if isKnownUniquelyReferenced(&node) { worklist.append(node) }
+            }
+        }
+        inputs.removeAll()
+    }
 }
 
 /// Where a gradient flows: the input's autograd state (nil if it does not require grad) and the
 /// shape and dtype its gradient must have, so broadcast gradients are reduced in one place.
 struct Edge {
-    let meta: AutogradMeta?
+    var meta: AutogradMeta?
     let shape: [Int]
     let dtype: DType
 
