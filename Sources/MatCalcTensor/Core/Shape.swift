@@ -53,6 +53,29 @@ public enum Shape {
         return out
     }
 
+    /// For each index of `shape` in row-major order, Σ index[d]·strides[d]: where that element
+    /// lives in a buffer read with `strides` (a permutation's or a broadcast's).
+    public static func offsets(of shape: [Int], strides: [Int]) -> [Int] {
+        let total = count(shape)
+        var out = [Int](repeating: 0, count: total)
+        var index = [Int](repeating: 0, count: shape.count)
+        var position = 0
+        for flat in 0..<total {
+            out[flat] = position
+            // Advance the multi-index like an odometer, keeping `position` in step.
+            var d = shape.count - 1
+            while d >= 0 {
+                index[d] += 1
+                position += strides[d]
+                if index[d] < shape[d] { break }
+                position -= strides[d] * index[d]
+                index[d] = 0
+                d -= 1
+            }
+        }
+        return out
+    }
+
     /// Wraps a possibly negative dimension index into `0..<rank` (PyTorch's `dim=-1`).
     /// A rank-0 tensor accepts dims 0 and -1, as in PyTorch.
     public static func wrapDim(_ dim: Int, rank: Int, op: String) -> Int {

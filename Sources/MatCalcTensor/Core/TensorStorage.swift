@@ -81,3 +81,18 @@ public enum TensorStorage: Sendable, Equatable {
         }
     }
 }
+
+extension TensorStorage {
+    // One closure per dtype, since Swift closures cannot be generic.
+    /// Applies a buffer transformation that works for any element type to the stored buffer.
+    func mapBuffer(
+        _ f32: ([Float]) -> [Float], _ f64: ([Double]) -> [Double], _ i64: ([Int64]) -> [Int64], _ b: ([Bool]) -> [Bool]
+    ) -> TensorStorage {
+        switch self {
+        case .float32(let v): .float32(f32(v))
+        case .float64(let v): .float64(f64(v))
+        case .int64(let v): .int64(i64(v))
+        case .bool(let v): .bool(b(v))
+        }
+    }
+}

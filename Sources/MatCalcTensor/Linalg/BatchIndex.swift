@@ -8,23 +8,6 @@ enum BatchIndex {
         let total = Shape.count(batch)
         if total == 0 { return [] }
         if own == batch { return Array(0..<total) }
-        let strides = Shape.broadcastStrides(own, to: batch)
-        var out = [Int](repeating: 0, count: total)
-        var index = [Int](repeating: 0, count: batch.count)
-        var position = 0
-        for flat in 0..<total {
-            out[flat] = position
-            // Advance the multi-index like an odometer, keeping `position` in step.
-            var d = batch.count - 1
-            while d >= 0 {
-                index[d] += 1
-                position += strides[d]
-                if index[d] < batch[d] { break }
-                position -= strides[d] * index[d]
-                index[d] = 0
-                d -= 1
-            }
-        }
-        return out
+        return Shape.offsets(of: batch, strides: Shape.broadcastStrides(own, to: batch))
     }
 }

@@ -39,29 +39,14 @@ extension Tensor {
                 for i in 0..<n { out[i * n + i] = v[i] }
                 return out
             }
-            return Tensor(shape: [n, n], storage: storage.mapped(embed, embed, embed, embed))
+            return Tensor(shape: [n, n], storage: storage.mapBuffer(embed, embed, embed, embed))
         }
         let rows = shape[0], cols = shape[1]
         func extract<T: TensorScalar>(_ v: [T]) -> [T] { (0..<Swift.min(rows, cols)).map { v[$0 * cols + $0] } }
-        return Tensor(shape: [Swift.min(rows, cols)], storage: storage.mapped(extract, extract, extract, extract))
+        return Tensor(shape: [Swift.min(rows, cols)], storage: storage.mapBuffer(extract, extract, extract, extract))
     }
 }
 
-extension TensorStorage {
-    /// The storage with each case's buffer transformed (one function per dtype, since Swift
-    /// closures cannot be generic).
-    fileprivate func mapped(
-        _ f: ([Float]) -> [Float], _ d: ([Double]) -> [Double],
-        _ i: ([Int64]) -> [Int64], _ b: ([Bool]) -> [Bool]
-    ) -> TensorStorage {
-        switch self {
-        case .float32(let v): .float32(f(v))
-        case .float64(let v): .float64(d(v))
-        case .int64(let v): .int64(i(v))
-        case .bool(let v): .bool(b(v))
-        }
-    }
-}
 
 // MARK: - Norms
 

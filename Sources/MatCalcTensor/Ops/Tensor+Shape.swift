@@ -63,26 +63,8 @@ extension Tensor {
         let outShape = perm.map { shape[$0] }
         let inStrides = Shape.strides(shape)
         let strides = perm.map { inStrides[$0] }
-        func gather<T: TensorScalar>(_ x: [T]) -> [T] {
-            let n = x.count
-            return [T](unsafeUninitializedCapacity: n) { out, initialized in
-                var index = [Int](repeating: 0, count: rank)
-                var offset = 0
-                for o in 0..<n {
-                    out[o] = x[offset]
-                    var d = rank - 1
-                    while d >= 0 {
-                        index[d] += 1
-                        offset += strides[d]
-                        if index[d] < outShape[d] { break }
-                        offset -= strides[d] * outShape[d]
-                        index[d] = 0
-                        d -= 1
-                    }
-                }
-                initialized = n
-            }
-        }
+        let sources = Shape.offsets(of: outShape, strides: strides)
+        func gather<T: TensorScalar>(_ x: [T]) -> [T] { sources.map { x[$0] } }
         return Tensor(shape: outShape, storage: storage.mapBuffer(gather, gather, gather, gather))
             .recorded("PermuteBackward0", .permute(perm), [self])
     }
@@ -121,19 +103,5 @@ extension Tensor {
         func spread<T: TensorScalar>(_ x: [T]) -> [T] { broadcastBuffer(x, shape, to: target) }
         return Tensor(shape: target, storage: storage.mapBuffer(spread, spread, spread, spread))
             .recorded("ExpandBackward0", .expand(from: shape), [self])
-    }
-}
-
-extension TensorStorage {
-    /// Applies a buffer transformation that works for any element type to the stored buffer.
-    func mapBuffer(
-        _ f32: ([Float]) -> [Float], _ f64: ([Double]) -> [Double], _ i64: ([Int64]) -> [Int64], _ b: ([Bool]) -> [Bool]
-    ) -> TensorStorage {
-        switch self {
-        case .float32(let v): .float32(f32(v))
-        case .float64(let v): .float64(f64(v))
-        case .int64(let v): .int64(i64(v))
-        case .bool(let v): .bool(b(v))
-        }
     }
 }
