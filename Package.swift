@@ -17,8 +17,10 @@ let package = Package(
             name: "MatCalcTensor",
             dependencies: [.product(name: "RealModule", package: "swift-numerics")]
         ),
-        // The library product: re-exports the layers below it.
-        .target(name: "MatCalc", dependencies: ["MatCalcTensor"]),
+        // The symbolic engine: parse, shape-check, differentiate, simplify, print. Knows no numbers.
+        .target(name: "MatCalcSymbolic"),
+        // The library product: re-exports the layers below it, and joins them (evaluate, verify).
+        .target(name: "MatCalc", dependencies: ["MatCalcTensor", "MatCalcSymbolic"]),
         // The command-line tool: thin commands over the library.
         .executableTarget(
             name: "matcalc",
@@ -37,6 +39,11 @@ let package = Package(
         .testTarget(
             name: "MatCalcTensorTests",
             dependencies: ["MatCalcTensor"],
+            resources: [.copy("Resources")]
+        ),
+        .testTarget(
+            name: "MatCalcSymbolicTests",
+            dependencies: ["MatCalcSymbolic", "MatCalc"],
             resources: [.copy("Resources")]
         ),
         // Whole-output tests of the executables (`matcalc`, `homework`).

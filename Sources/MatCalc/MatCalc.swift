@@ -1,1 +1,2 @@
 @_exported import MatCalcTensor
+@_exported import MatCalcSymbolic
