@@ -22,6 +22,12 @@ extension Expr {
         }
     }
 
+    /// Whether the expression is a variable.
+    public var isVariable: Bool {
+        if case .variable = self { return true }
+        return false
+    }
+
     /// Whether the expression is a scalar (1×1).
     public var isScalar: Bool { shape.isScalar }
 
