@@ -36,6 +36,12 @@ let package = Package(
             path: "Examples/homework",
             exclude: ["homework.py"]
         ),
+        // `swift run -c release symbolic-bench`: parse + derive + simplify time per corpus case.
+        .executableTarget(
+            name: "symbolic-bench",
+            dependencies: ["MatCalc"],
+            path: "Benchmarks/symbolic-bench"
+        ),
         .testTarget(
             name: "MatCalcTensorTests",
             dependencies: ["MatCalcTensor"],

@@ -67,3 +67,21 @@ struct DeriveCommand: ParsableCommand {
 enum OutputFormat: String {
     case text, latex, json, numpy, pytorch, swift
 }
+
+extension Declarations {
+    /// The `--var` options, each parsed; declaring a name twice with different shapes is an error.
+    static func parsing(_ texts: [String]) throws -> Declarations {
+        var entries: [(String, MatrixShape)] = []
+        for text in texts {
+            let (name, shape) = try parseDeclaration(text)
+            if let previous = entries.first(where: { $0.0 == name }) {
+                guard previous.1 == shape else {
+                    throw UsageError("--var declares '\(name)' twice, as \(previous.1) and as \(shape)")
+                }
+                continue
+            }
+            entries.append((name, shape))
+        }
+        return Declarations(entries)
+    }
+}

@@ -7,7 +7,7 @@ struct MatCalcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matcalc",
         abstract: "Matrix calculus: derive gradients of matrix expressions and verify them numerically.",
-        subcommands: [RandnCommand.self]
+        subcommands: [DeriveCommand.self, RandnCommand.self]
     )
 
     /// Runs the command; every user error exits with status 2 and its message on stderr
@@ -16,6 +16,10 @@ struct MatCalcCommand: ParsableCommand {
         do {
             var command = try parseAsRoot()
             try command.run()
+        } catch let error as SymbolicError {
+            // Expression errors render themselves, caret line included.
+            FileHandle.standardError.write(Data((error.description + "\n").utf8))
+            Foundation.exit(2)
         } catch {
             let code = exitCode(for: error)
             if code == .success || error is ExitCode { exit(withError: error) }

@@ -21,6 +21,8 @@ import MatCalc
         for h in c.hessians { try check.hessian(h) }
         for j in c.jacobians { try check.jacobian(j) }
         #expect(check.compared > 0)
+        // Every closed form of the corpus is written in our language (definitions substituted).
+        #expect(check.parsedClosedForms == c.gradients.count + c.hessians.count + c.jacobians.count)
     }
 
     /// Matrix functions (the matrix sine of tr_sinm) are outside the language: an explicit error,
@@ -82,6 +84,48 @@ struct Corpus: Decodable {
         }
     }
 
+    /// A closed form with the `,  H = …` definitions of the case's formulas substituted:
+    /// `2 H^T (H W2 - Y),  H = max(X W1, 0)` becomes `2 (max(X W1, 0))^T ((max(X W1, 0)) W2 - Y)`.
+    /// Definitions may use each other and may come from a sibling formula.
+    static func expandingDefinitions(_ text: String, siblings: [String] = []) -> String {
+        var body = strippingRemarks(text)
+        var definitions: [(String, String)] = []
+        for formula in [text] + siblings {
+            let rest = String(formula.dropFirst(strippingRemarks(formula).count))
+            for part in topLevelParts(rest) {
+                let sides = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+                if sides.count == 2, !sides[0].isEmpty, sides[0].allSatisfy({ $0.isLetter || $0.isNumber }),
+                    !definitions.contains(where: { $0.0 == sides[0] })
+                {
+                    definitions.append((sides[0], sides[1]))
+                }
+            }
+        }
+        for _ in 0..<4 {
+            for (name, value) in definitions {
+                body = body.replacingOccurrences(
+                    of: "(?<![A-Za-z0-9_])\(NSRegularExpression.escapedPattern(for: name))(?![A-Za-z0-9_])",
+                    with: NSRegularExpression.escapedTemplate(for: "(\(value))"), options: .regularExpression)
+            }
+        }
+        return body
+    }
+
+    /// The pieces of `text` between top-level commas.
+    static func topLevelParts(_ text: String) -> [String] {
+        var parts: [String] = [], current = "", depth = 0
+        for ch in text {
+            switch ch {
+            case "(", "[", "{": depth += 1
+            case ")", "]", "}": depth -= 1
+            default: break
+            }
+            if ch == "," && depth == 0 { parts.append(current); current = "" } else { current.append(ch) }
+        }
+        parts.append(current)
+        return parts
+    }
+
     /// Cuts a formula at the first top-level `,` or ` = ` or double space: what follows is prose.
     static func strippingRemarks(_ text: String) -> String {
         var depth = 0
@@ -108,6 +152,8 @@ final class CaseCheck {
     let inputs: [String: Tensor]
     let sizes: [String: Int]
     private(set) var compared = 0
+    /// How many closed forms were checked in our own language (the rest through NumPy, if present).
+    private(set) var parsedClosedForms = 0
     /// Relative agreement required (the corpus's own verification used 1e-6).
     let tolerance = 1e-6
 
@@ -171,7 +217,12 @@ final class CaseCheck {
     /// The closed form of the corpus, parsed in our language if it is written in it, else its NumPy
     /// form through python3 (nil when neither is possible here).
     func closedForm(_ formula: Corpus.Formula, shape: MatrixShape) throws -> [Double]? {
-        if let e = try? parseExpression(Corpus.strippingRemarks(formula.text), declarations: c.declarations), e.shape == shape {
+        let siblings = (c.gradients + c.hessians + c.jacobians).map(\.text)
+        if let e = try? parseExpression(
+            Corpus.expandingDefinitions(formula.text, siblings: siblings), declarations: c.declarations, expecting: shape),
+            e.shape == shape
+        {
+            parsedClosedForms += 1
             return try value(e).scalars(as: Double.self)
         }
         return try PythonOracle.evaluate(formula.numpy, inputs: inputs, sizes: sizes)

@@ -10,9 +10,9 @@ public enum Assumption: Hashable, Sendable {
     case nonzeroEntries(Expr)
     /// The value is not zero (the Frobenius norm's derivative).
     case nonzero(Expr)
-    /// The function is not differentiable on a null set; the result holds almost everywhere,
-    /// with the stated convention at the kink.
-    case almostEverywhere(function: String, argument: Expr, convention: String)
+    /// `nonSmooth` is not differentiable where `argument` = `kink` (a null set); the result holds
+    /// almost everywhere, with `derivative` taken there (PyTorch's convention).
+    case almostEverywhere(nonSmooth: Expr, argument: Expr, kink: Expr, derivative: Expr)
 
     /// The assumption in words, with expressions printed by `render`.
     public func describe(_ render: (Expr) -> String) -> String {
@@ -22,8 +22,8 @@ public enum Assumption: Hashable, Sendable {
         case .positiveEntries(let a, let fn): "\(render(a)) > 0 entrywise (\(fn))"
         case .nonzeroEntries(let a): "\(render(a)) has no zero entries"
         case .nonzero(let a): "\(render(a)) ≠ 0"
-        case .almostEverywhere(let fn, let a, let convention):
-            "valid almost everywhere: \(fn) is not differentiable where \(render(a)) hits its kink; \(convention)"
+        case .almostEverywhere(let f, let a, let kink, let derivative):
+            "valid almost everywhere: \(render(f)) is not differentiable where \(render(a)) = \(render(kink)); the derivative there is taken as \(render(derivative))"
         }
     }
 }

@@ -9,7 +9,10 @@ extension DifferentialEngine {
             return ("constants have zero differential", [])
 
         case .sum(let terms):
-            return ("linearity: d(A + B) = dA + dB", terms.map { (g, $0) })
+            return ("linearity: d(A + B) = dA + dB, d(c A) = c dA", terms.map { term in
+                let (c, core) = term.coefficientAndCore
+                return core.numberValue == nil ? (Expr.scaled(.number(c), g), core) : (g, term)
+            })
 
         case .product(let factors):
             // d(F₁⋯Fₖ) = Σᵢ F₁⋯dFᵢ⋯Fₖ, and tr(Gᵀ L dF R) = tr((Lᵀ G Rᵀ)ᵀ dF) (cyclic trace).
@@ -71,22 +74,27 @@ extension DifferentialEngine {
             if a.shape.isScalar { return ("power rule: d(sᵖ) = p sᵖ⁻¹ ds", [(Expr.multiply([g, derivative]), a)]) }
             return ("entrywise power: d(A.^p) = p A.^(p−1) ⊙ dA", [(Expr.hadamardProduct(g, derivative), a)])
 
+        case .apply(.log, let a) where a.softplusArgument != nil:
+            // log(1 + exp(u)) is softplus(u), whose derivative is σ(u): no 1/(1 + eᵘ) ⊙ eᵘ left to simplify.
+            let u = a.softplusArgument!
+            return ("softplus: d log(1 + exp(u)) = σ(u) ⊙ du", [(Expr.hadamardProduct(g, .apply(.sigmoid, u)), u)])
+
         case .apply(let fn, let a):
             let (derivative, rule) = try elementwiseDerivative(fn, a)
             return (rule, [(Expr.hadamardProduct(g, derivative), a)])
 
         case .maximum(let a, let c):
-            assume(.almostEverywhere(function: "max(·, c)", argument: a, convention: "derivative taken as 1{A > c}"))
+            assume(.almostEverywhere(nonSmooth: e, argument: a, kink: .number(c), derivative: .indicator(a, .greater, .number(c))))
             return ("d max(A, c) = 1{A > c} ⊙ dA (valid almost everywhere)",
                     [(Expr.hadamardProduct(g, .indicator(a, .greater, .number(c))), a)])
 
         case .minimum(let a, let c):
-            assume(.almostEverywhere(function: "min(·, c)", argument: a, convention: "derivative taken as 1{A < c}"))
+            assume(.almostEverywhere(nonSmooth: e, argument: a, kink: .number(c), derivative: .indicator(a, .less, .number(c))))
             return ("d min(A, c) = 1{A < c} ⊙ dA (valid almost everywhere)",
                     [(Expr.hadamardProduct(g, .indicator(a, .less, .number(c))), a)])
 
-        case .indicator(let a, _, _):
-            assume(.almostEverywhere(function: "the indicator 1{…}", argument: a, convention: "its derivative is taken as 0"))
+        case .indicator(let a, _, let b):
+            assume(.almostEverywhere(nonSmooth: e, argument: a, kink: b, derivative: .number(0)))
             return ("an indicator is piecewise constant: d 1{A > B} = 0 almost everywhere", [])
 
         case .trace(let a):
@@ -116,7 +124,7 @@ extension DifferentialEngine {
             return ("Frobenius norm: d‖A‖_F = tr(Aᵀ dA) / ‖A‖_F", [(Expr.scaled(g, .divide(a, e)), a)])
 
         case .norm(let a, .one):
-            assume(.almostEverywhere(function: "‖·‖₁", argument: a, convention: "derivative taken as sign(A), 0 at 0"))
+            assume(.almostEverywhere(nonSmooth: e, argument: a, kink: .number(0), derivative: .apply(.sign, a)))
             return ("1-norm: d‖A‖₁ = tr(sign(A)ᵀ dA) (valid almost everywhere)", [(Expr.scaled(g, .apply(.sign, a)), a)])
 
         case .softmax(let a):
@@ -154,17 +162,34 @@ extension DifferentialEngine {
             let s = Expr.apply(.sigmoid, a)
             return (Expr.hadamardProduct(s, Expr.ones(a.shape) - s), chain + ", σ′ = σ (1 − σ)")
         case .relu:
-            assume(.almostEverywhere(function: "relu", argument: a, convention: "derivative taken as 1{A > 0}"))
+            assume(.almostEverywhere(nonSmooth: .apply(.relu, a), argument: a, kink: .number(0), derivative: .indicator(a, .greater, .number(0))))
             return (.indicator(a, .greater, .number(0)), chain + ", relu′(x) = 1{x > 0} (valid almost everywhere)")
         case .abs:
-            assume(.almostEverywhere(function: "|·|", argument: a, convention: "derivative taken as sign(A), 0 at 0"))
+            assume(.almostEverywhere(nonSmooth: .apply(.abs, a), argument: a, kink: .number(0), derivative: .apply(.sign, a)))
             return (.apply(.sign, a), chain + ", |x|′ = sign(x) (valid almost everywhere)")
         case .sqrt:
             assume(.positiveEntries(a, function: "sqrt"))
             return (Expr.scaled(.number(0.5), Expr.raised(a, -0.5)), chain + ", sqrt′(x) = 1/(2 sqrt(x))")
         case .step, .sign:
-            assume(.almostEverywhere(function: fn.rawValue, argument: a, convention: "its derivative is taken as 0"))
+            assume(.almostEverywhere(nonSmooth: .apply(fn, a), argument: a, kink: .number(0), derivative: .number(0)))
             return (a.shape.isScalar ? .number(0) : .zeros(a.shape), chain + ", \(fn.rawValue)′ = 0 almost everywhere")
         }
+    }
+}
+
+extension Expr {
+    /// u when this is 1 + exp(u) (ones or the number 1, in either order).
+    var softplusArgument: Expr? {
+        guard case .sum(let terms) = self, terms.count == 2 else { return nil }
+        for (one, other) in [(terms[0], terms[1]), (terms[1], terms[0])] {
+            let isOne: Bool
+            switch one {
+            case .ones: isOne = true
+            case .number(1): isOne = true
+            default: isOne = false
+            }
+            if isOne, case .apply(.exp, let u) = other { return u }
+        }
+        return nil
     }
 }

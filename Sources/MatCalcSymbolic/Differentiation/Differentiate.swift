@@ -70,7 +70,7 @@ struct DifferentialEngine {
     }
 
     mutating func record(_ rule: String) {
-        let df = Expr.add(terms.map { Expr.inner($0.adjoint, .differential($0.target)) })
+        let df = Expr.add(terms.map { Expr.displayInner($0.adjoint, .differential($0.target)) })
         if steps.last?.differential != df || steps.isEmpty {
             steps.append(Derivation.Step(rule: rule, differential: terms.isEmpty ? .number(0) : df))
         }
@@ -87,6 +87,22 @@ struct DifferentialEngine {
 }
 
 extension Expr {
+    /// ⟨G, dE⟩ as a derivation writes it: `tr(Gᵀ dE)`, `gᵀ de` for columns, `g de` for scalars, with
+    /// Gᵀ kept whole (not pushed into G) so the line reads like the hand derivation.
+    static func displayInner(_ g: Expr, _ d: Expr) -> Expr {
+        let (c, core) = g.coefficientAndCore
+        let gT: Expr = core.shape.isScalar ? core : .transpose(core)
+        let body: Expr
+        if core.shape.isScalar {
+            body = core.numberValue == 1 ? d : .product([core, d])
+        } else if core.shape.isColumn || core.shape.isRow {
+            body = .product([gT, d])
+        } else {
+            body = .trace(.product([gT, d]))
+        }
+        return scaled(.number(c), body)
+    }
+
     /// Whether `e` occurs inside this expression (not counting the expression itself).
     func strictlyContains(_ e: Expr) -> Bool {
         children.contains { $0 == e || $0.strictlyContains(e) }

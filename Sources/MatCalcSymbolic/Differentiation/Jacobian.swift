@@ -29,6 +29,8 @@ public func hessian(of f: Expr, wrt variable: String) throws(SymbolicError) -> (
 extension Expr {
     /// A ⊗ B with the 1×1 identity and the number 1 dropped.
     static func kron(_ a: Expr, _ b: Expr) -> Expr {
+        if case .identity(.one) = a { return b }
+        if case .identity(.one) = b { return a }
         if a.shape.isScalar { return scaled(a, b) }
         if b.shape.isScalar { return scaled(b, a) }
         return .kronecker(a, b)
@@ -98,10 +100,10 @@ struct JacobianEngine {
         case .divide(let a, let s):
             return [(.divide(j, s), a), (-Expr.divide(Expr.multiply([j, Expr.vectorized(a)]), Expr.raised(s, 2)), s)]
         case .hadamard(let a, let b):
-            return [(Expr.multiply([j, .diag(Expr.vectorized(b))]), a), (Expr.multiply([j, .diag(Expr.vectorized(a))]), b)]
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(b))]), a), (Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(a))]), b)]
         case .hadamardDivide(let a, let b):
-            return [(Expr.multiply([j, .diag(Expr.vectorized(Expr.raised(b, -1)))]), a),
-                    (-Expr.multiply([j, .diag(Expr.vectorized(.hadamardDivide(a, Expr.raised(b, 2))))]), b)]
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(Expr.raised(b, -1)))]), a),
+                    (-Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(.hadamardDivide(a, Expr.raised(b, 2))))]), b)]
         case .transpose(let a) where a.shape.isColumn || a.shape.isRow:
             return [(j, a)]
         case .inverse(let a):
@@ -113,21 +115,21 @@ struct JacobianEngine {
         case .power(let a, let p):
             if p.rounded() != p { assumptions.append(.positiveEntries(a, function: "power \(p)")) }
             let derivative = Expr.scaled(.number(p), Expr.raised(a, p - 1))
-            return [(Expr.multiply([j, .diag(Expr.vectorized(derivative))]), a)]
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(derivative))]), a)]
         case .apply(let fn, let a):
             var local = DifferentialEngine(variables: [variable])
             let (derivative, _) = try local.elementwiseDerivative(fn, a)
             assumptions += local.assumptions.filter { !assumptions.contains($0) }
-            return [(Expr.multiply([j, .diag(Expr.vectorized(derivative))]), a)]
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(derivative))]), a)]
         case .maximum(let a, let k):
-            assumptions.append(.almostEverywhere(function: "max(·, c)", argument: a, convention: "derivative taken as 1{A > c}"))
-            return [(Expr.multiply([j, .diag(Expr.vectorized(.indicator(a, .greater, .number(k))))]), a)]
+            assumptions.append(.almostEverywhere(nonSmooth: c, argument: a, kink: .number(k), derivative: .indicator(a, .greater, .number(k))))
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(.indicator(a, .greater, .number(k))))]), a)]
         case .minimum(let a, let k):
-            assumptions.append(.almostEverywhere(function: "min(·, c)", argument: a, convention: "derivative taken as 1{A < c}"))
-            return [(Expr.multiply([j, .diag(Expr.vectorized(.indicator(a, .less, .number(k))))]), a)]
+            assumptions.append(.almostEverywhere(nonSmooth: c, argument: a, kink: .number(k), derivative: .indicator(a, .less, .number(k))))
+            return [(Expr.multiply([j, Expr.diagonalMatrix(Expr.vectorized(.indicator(a, .less, .number(k))))]), a)]
         case .softmax(let a) where a.shape.isColumn:
             // d softmax(z) = (diag(s) − s sᵀ) dz.
-            return [(Expr.multiply([j, .diag(c) - Expr.multiply([c, Expr.transposed(c)])]), a)]
+            return [(Expr.multiply([j, Expr.diagonalMatrix(c) - Expr.multiply([c, Expr.transposed(c)])]), a)]
         case .matrixPower(let a, let k):
             // vec(Σᵢ Aⁱ dA Aᵏ⁻¹⁻ⁱ) = Σᵢ ((Aᵏ⁻¹⁻ⁱ)ᵀ ⊗ Aⁱ) vec(dA).
             func power(_ p: Int) -> Expr { p == 0 ? .identity(a.shape.rows) : (p == 1 ? a : .matrixPower(a, p)) }

@@ -49,6 +49,14 @@ extension Expr {
             return c == 0 ? nil : scaled(.number(c), core)
         }
         if kept.isEmpty { return shape.isScalar ? .number(0) : .zeros(shape) }
+        // Σ cᵢ diag(xᵢ) = diag(Σ cᵢ xᵢ).
+        if kept.count > 1, kept.allSatisfy({ if case .diag(let x) = $0.coefficientAndCore.1 { x.shape.isColumn } else { false } }) {
+            return diagonalMatrix(add(kept.map { term in
+                let (c, core) = term.coefficientAndCore
+                guard case .diag(let x) = core else { return term }
+                return scaled(.number(c), x)
+            }))
+        }
         return kept.count == 1 ? kept[0] : .sum(kept)
     }
 
@@ -63,6 +71,10 @@ extension Expr {
     public static func scaled(_ s: Expr, _ a: Expr) -> Expr {
         // Either order is accepted; the scalar goes first.
         if !s.shape.isScalar && a.shape.isScalar { return scaled(a, s) }
+        switch s {
+        case .identity, .ones: return a
+        default: break
+        }
         if let c = s.numberValue {
             if c == 0 || a.isZero { return a.shape.isScalar ? .number(0) : .zeros(a.shape) }
             if c == 1 { return a }
@@ -93,6 +105,13 @@ extension Expr {
             switch e {
             case .product(let inner): inner.forEach(collect)
             case .identity: break
+            case .diag(let x) where x.shape.isColumn:
+                // diag(a) diag(b) = diag(a ⊙ b).
+                if case .diag(let y)? = flat.last, y.shape.isColumn {
+                    flat[flat.count - 1] = diagonalMatrix(hadamardProduct(y, x))
+                } else {
+                    flat.append(e)
+                }
             case .scale(.number(let c), let core):
                 coefficient *= c
                 collect(core)
@@ -113,6 +132,16 @@ extension Expr {
         }
         for s in scalars.reversed() { core = core.numberValue == 1 ? s : scaled(s, core) }
         return scaled(.number(coefficient), core)
+    }
+
+    /// diag(x) of a column, with numbers pulled out (diag(c x) = c diag(x)) and diag(1) = I.
+    public static func diagonalMatrix(_ x: Expr) -> Expr {
+        guard x.shape.isColumn else { return .diag(x) }
+        if case .ones(let s) = x { return .identity(s.rows) }
+        let (c, core) = x.coefficientAndCore
+        if c != 1 { return scaled(.number(c), diagonalMatrix(core)) }
+        if core.isZero { return .zeros(MatrixShape(x.shape.rows, x.shape.rows)) }
+        return .diag(x)
     }
 
     /// A ⊙ B: ones disappear, numbers move out, scalars (1×1 ⊙ 1×1) multiply.
