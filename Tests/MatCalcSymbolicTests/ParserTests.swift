@@ -72,7 +72,7 @@ private func rendered(_ text: String, _ declarations: Declarations = common) -> 
 
 // MARK: - The corpus
 
-private struct Corpus: Decodable {
+private struct ParsingCorpus: Decodable {
     struct Case: Decodable {
         struct Variable: Decodable { var shape: [String] }
         struct Formula: Decodable { var text: String }
@@ -89,13 +89,13 @@ private struct Corpus: Decodable {
     }
     var cases: [Case]
 
-    static func load() throws -> Corpus {
+    static func load() throws -> ParsingCorpus {
         let url = try #require(Bundle.module.url(forResource: "public", withExtension: "json", subdirectory: "Resources"))
-        return try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: url))
+        return try JSONDecoder().decode(ParsingCorpus.self, from: Data(contentsOf: url))
     }
 }
 
-extension Corpus.Case {
+extension ParsingCorpus.Case {
     var declarations: Declarations {
         Declarations(variables.keys.sorted().map { name in
             let dims = variables[name]!.shape.map { Dim.named($0) }
@@ -138,7 +138,7 @@ private func size(_ shape: MatrixShape) -> Dim { Dim.times(shape.rows, shape.col
 
 @Suite struct CorpusParsingTests {
     @Test func everyObjectiveParsesWithItsShape() throws {
-        let corpus = try Corpus.load()
+        let corpus = try ParsingCorpus.load()
         #expect(corpus.cases.count == 39)
         for c in corpus.cases {
             let text = stripRemarks(c.f.text)
@@ -157,7 +157,7 @@ private func size(_ shape: MatrixShape) -> Dim { Dim.times(shape.rows, shape.col
     /// are declared as variables of their shape (also for the sibling formulas that use them); only
     /// prose (`  (matrix cosine)`) is skipped.
     @Test func everyClosedFormParses() throws {
-        let corpus = try Corpus.load()
+        let corpus = try ParsingCorpus.load()
         var parsed = 0, skipped: [String] = [], usingDefinitions = 0
         for c in corpus.cases {
             let fShape = try parse(stripRemarks(c.f.text), c.declarations).shape
@@ -205,7 +205,7 @@ private func size(_ shape: MatrixShape) -> Dim { Dim.times(shape.rows, shape.col
     }
 
     @Test func corpusStructures() throws {
-        let corpus = try Corpus.load()
+        let corpus = try ParsingCorpus.load()
         func objective(_ id: String) throws -> Expr {
             let c = try #require(corpus.cases.first { $0.id == id })
             return try parse(stripRemarks(c.f.text), c.declarations)
@@ -549,7 +549,7 @@ private func size(_ shape: MatrixShape) -> Dim { Dim.times(shape.rows, shape.col
 
     /// Every prefix of every corpus formula, and random token soup: an expression or an error, never a crash.
     @Test func neverCrashes() throws {
-        let corpus = try Corpus.load()
+        let corpus = try ParsingCorpus.load()
         var attempts = 0
         for c in corpus.cases {
             let text = Array(stripRemarks(c.f.text))
