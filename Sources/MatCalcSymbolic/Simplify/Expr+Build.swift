@@ -163,7 +163,9 @@ extension Expr {
         case .number, .identity: return a
         case .ones(let s): return .ones(s.transposed)
         case .zeros(let s): return .zeros(s.transposed)
-        case .sum(let terms): return add(terms.map(transposed))
+        // A sum of vector variables keeps its transpose, (x − μ)ᵀ, as a derivation writes it.
+        case .sum(let terms) where !((a.shape.isColumn || a.shape.isRow) && terms.allSatisfy { $0.coefficientAndCore.1.isVariable }):
+            return add(terms.map(transposed))
         case .product(let factors): return multiply(factors.reversed().map(transposed))
         case .scale(let s, let x): return scaled(s, transposed(x))
         case .divide(let x, let s): return .divide(transposed(x), s)

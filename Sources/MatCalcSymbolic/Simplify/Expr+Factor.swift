@@ -12,11 +12,16 @@ extension Expr {
         }
     }
 
-    /// A term as coefficient × (scalar factors) × matrix factors.
-    private var asFactors: (coefficient: Double, factors: [Expr]) {
-        let (c, core) = coefficientAndCore
-        if case .product(let fs) = core { return (c, fs) }
-        return (c, [core])
+    /// A term as scalar multiplier × matrix factors (`(2/s) A x` → (2/s, [A, x])).
+    private var asFactors: (coefficient: Expr, factors: [Expr]) {
+        var multiplier: Expr = .number(1)
+        var core = self
+        while case .scale(let s, let inner) = core, !inner.shape.isScalar {
+            multiplier = .scaled(multiplier, s)
+            core = inner
+        }
+        if case .product(let fs) = core { return (multiplier, fs) }
+        return (multiplier, [core])
     }
 
     private static func factorSum(_ terms: [Expr]) -> Expr {
@@ -27,7 +32,7 @@ extension Expr {
             parts.contains(where: { $0.factors.count > 1 })
         {
             let rest = parts.map { p in
-                scaled(.number(p.coefficient), p.factors.count == 1 ? .identity(shape.rows) : multiply(Array(p.factors.dropLast())))
+                scaled(p.coefficient, p.factors.count == 1 ? .identity(shape.rows) : multiply(Array(p.factors.dropLast())))
             }
             return multiply([factorSum(rest), last])
         }
@@ -35,7 +40,7 @@ extension Expr {
             parts.contains(where: { $0.factors.count > 1 })
         {
             let rest = parts.map { p in
-                scaled(.number(p.coefficient), p.factors.count == 1 ? .identity(shape.cols) : multiply(Array(p.factors.dropFirst())))
+                scaled(p.coefficient, p.factors.count == 1 ? .identity(shape.cols) : multiply(Array(p.factors.dropFirst())))
             }
             return multiply([first, factorSum(rest)])
         }
