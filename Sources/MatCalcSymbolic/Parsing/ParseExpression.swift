@@ -1,0 +1,59 @@
+/// Parses and shape-checks an expression over declared variables.
+///
+/// The notation is that of papers and homework, with ASCII spellings:
+/// - products by juxtaposition (`X W`, `2 X`, `lam ||w||^2`) or with `*` `@` `·`; a 1×1 factor is a
+///   scalar multiple (`.scale`); `+`, `-`, unary minus; `A / s` for a scalar-valued `s`;
+/// - `⊙ ∘ .*` (Hadamard), `⊘ ./` (entrywise division), `⊗` and `kron(A, B)` (Kronecker);
+/// - postfix `A^T A^⊤ A' A.T Aᵀ` (transpose), `A^{-1} A^-1 A⁻¹` (inverse), `A^{-T}`, `X^2 X^{3} X²`
+///   (a matrix power of a square matrix, an ordinary power of a 1×1 one), `A.^p` (entrywise);
+/// - norms `||A||_F ||x||_2 ||x|| ||x||_1 ‖x‖₂`, absolute values `|A|`, masks `1{X W > 0}`, `(X W ≥ 0)`;
+/// - functions, with brackets or by juxtaposition (`log det(S)`, `log σ(X w)`): `tr det logdet inv diag
+///   vec sum exp log sin cos tanh sigmoid σ relu abs sqrt step sign softmax softmax_rows logsumexp`,
+///   `max(A, c)` and `min(A, c)` against a constant, `norm norm1 norm2`, `eye(n) ones(n) ones(n, m)
+///   zeros(n, m)`;
+/// - `1` is the all-ones vector or matrix where the shape asks for one (`1^T log(A x)`, `X W + 1 b^T`)
+///   and otherwise the number 1; `I` is the identity (unless a variable is called I); a scalar added
+///   to a matrix is spread over it (`1 + exp(v)`); a dimension name is its size (`sqrt(d)`); a word
+///   made of declared names is their product (`XW`).
+///
+/// Precedence, loosest first: comparison; `+ -`; `⊗`; `⊙ ⊘ * @ /`; juxtaposition; unary minus;
+/// postfix. So `x^T A x / x^T x` is (xᵀAx)/(xᵀx) and `2 X ⊙ Y` is (2X) ⊙ Y.
+///
+/// ```swift
+/// let declarations: Declarations = ["X": MatrixShape(.named("n"), .named("d")), "w": .vector(.named("d"))]
+/// let f = try parseExpression("||X w||^2", declarations: declarations)   // .power(.norm(…), 2)
+/// ```
+///
+/// - Throws: `SymbolicError` with the range of the offending text and `source` set, so that its
+///   `description` shows a caret: `.parse` (not in the language, or nested more than 256 levels
+///   deep), `.unknownName` (with a "did you mean"), `.shape` (naming the operator and both shapes),
+///   `.unsupported` (a spectral norm, the maximum of two matrices).
+public func parseExpression(_ source: String, declarations: Declarations) throws(SymbolicError) -> Expr {
+    try parse(source, declarations, expecting: nil)
+}
+
+/// Parses and shape-checks an expression that must have the shape `expected` (a gradient has the
+/// shape of its variable); the expected shape also sizes a bare `I` or `1`.
+public func parseExpression(_ source: String, declarations: Declarations,
+                            expecting expected: MatrixShape) throws(SymbolicError) -> Expr {
+    try parse(source, declarations, expecting: expected)
+}
+
+private func parse(_ source: String, _ declarations: Declarations,
+                   expecting expected: MatrixShape?) throws(SymbolicError) -> Expr {
+    let chars = Array(source)
+    do {
+        var lexer = Lexer(chars)
+        let tokens = try lexer.tokenize()
+        var parser = Parser(chars: chars, tokens: tokens, variables: declarations.names,
+                            constants: ["I"] + declarations.dimensionNames)
+        let syntax = try parser.parse()
+        var elaborator = Elaborator(declarations: declarations, chars: chars)
+        return try elaborator.elaborateRoot(syntax, expecting: expected)
+    } catch let error as SymbolicError {
+        throw error.located(in: source)
+    } catch {
+        // The lexer, parser and elaborator throw only SymbolicError.
+        throw SymbolicError(.parse, "\(error)", in: source)
+    }
+}
