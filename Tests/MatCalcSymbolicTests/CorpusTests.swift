@@ -270,6 +270,11 @@ final class CaseCheck {
     }
 }
 
+struct PythonError: Error, CustomStringConvertible {
+    let message: String
+    var description: String { "python3 failed: \(message.suffix(2000))" }
+}
+
 /// Runs a NumPy expression of the corpus with python3, when python3 and numpy are installed.
 enum PythonOracle {
     static let available: Bool = {
@@ -280,13 +285,18 @@ enum PythonOracle {
         let process = Process()
         process.executableURL = URL(fileURLWithPath: "/usr/bin/env")
         process.arguments = ["python3", "-c", program]
-        let out = Pipe()
+        let out = Pipe(), err = Pipe()
         process.standardOutput = out
-        process.standardError = Pipe()
+        process.standardError = err
         try process.run()
+        // Drain stderr on another thread so neither pipe can fill up and block python.
+        nonisolated(unsafe) var errors = Data()
+        let drain = Thread { errors = err.fileHandleForReading.readDataToEndOfFile() }
+        drain.start()
         let data = out.fileHandleForReading.readDataToEndOfFile()
         process.waitUntilExit()
-        guard process.terminationStatus == 0 else { throw CocoaError(.featureUnsupported) }
+        while drain.isExecuting || !drain.isFinished { usleep(1000) }
+        guard process.terminationStatus == 0 else { throw PythonError(message: String(decoding: errors, as: UTF8.self)) }
         return String(decoding: data, as: UTF8.self)
     }
 

@@ -497,7 +497,8 @@ struct CodePrinter {
         }
         switch dialect {
         case .numpy: return call("np.kron", l.code, r.code, shape: shape)
-        case .pytorch: return call("torch.kron", l.code, r.code, shape: shape)
+        // torch.kron (2.13) fails on non-contiguous operands such as a transpose; make them contiguous.
+        case .pytorch: return call("torch.kron", "(\(l.code)).contiguous()", "(\(r.code)).contiguous()", shape: shape)
         case .swift: return call("Tensor.kron", l.code, r.code, shape: shape)
         }
     }
