@@ -93,7 +93,9 @@ extension Expr {
         let (c, core) = g.coefficientAndCore
         let gT: Expr = core.shape.isScalar ? core : .transpose(core)
         let body: Expr
-        if core.shape.isScalar {
+        if case .identity = core {
+            body = .trace(d)
+        } else if core.shape.isScalar {
             body = core.numberValue == 1 ? d : .product([core, d])
         } else if core.shape.isColumn || core.shape.isRow {
             body = .product([gT, d])

@@ -9,10 +9,14 @@
 /// - Throws: ``SymbolicError`` `.unsupported` for constructs whose vec form needs a commutation or
 ///   selection matrix (transposes of matrices, diag, Kronecker products, row-wise softmax).
 public func jacobian(of f: Expr, wrt variable: String) throws(SymbolicError) -> (jacobian: Expr, assumptions: [Assumption]) {
+    try jacobian(of: f, wrt: variable, shape: f.shape(of: variable) ?? .scalar)
+}
+
+/// The Jacobian, with the variable's shape given (it sizes a zero Jacobian when f does not depend on it).
+func jacobian(of f: Expr, wrt variable: String, shape: MatrixShape) throws(SymbolicError) -> (jacobian: Expr, assumptions: [Assumption]) {
     var engine = JacobianEngine(variable: variable)
     let n = Dim.times(f.shape.rows, f.shape.cols)
     try engine.run(f, seed: .identity(n))
-    let shape = engine.variableShape ?? .scalar
     let columns = Dim.times(shape.rows, shape.cols)
     return (engine.result ?? .zeros(MatrixShape(n, columns)), engine.assumptions)
 }
@@ -22,7 +26,7 @@ public func jacobian(of f: Expr, wrt variable: String) throws(SymbolicError) -> 
 public func hessian(of f: Expr, wrt variable: String) throws(SymbolicError) -> (hessian: Expr, assumptions: [Assumption]) {
     let derivation = try differentiate(f, wrt: [variable])
     let g = derivation.gradient(of: variable) ?? .number(0)
-    let (h, more) = try jacobian(of: g, wrt: variable)
+    let (h, more) = try jacobian(of: g, wrt: variable, shape: f.shape(of: variable) ?? .scalar)
     return (h.factored(), derivation.assumptions + more.filter { !derivation.assumptions.contains($0) })
 }
 

@@ -52,6 +52,13 @@ extension Expr {
         return children.contains { $0.contains(variable: name) }
     }
 
+    /// The declared shape of the variable `name` where it occurs in the expression.
+    public func shape(of name: String) -> MatrixShape? {
+        if case .variable(name, let s) = self { return s }
+        for child in children { if let s = child.shape(of: name) { return s } }
+        return nil
+    }
+
     /// The names of the variables in the expression, in order of first appearance.
     public var variableNames: [String] {
         var seen: [String] = []
