@@ -29,8 +29,10 @@ import MatCalc
     /// not an elementwise answer.
     @Test func matrixFunctionsAreUnsupported() throws {
         let c = try #require(Self.corpus.cases.first { $0.id == "tr_sinm" })
-        #expect(throws: SymbolicError.self) {
+        #expect {
             _ = try parseExpression("tr(sinm(X))", declarations: c.declarations)
+        } throws: { error in
+            (error as? SymbolicError)?.kind == .unsupported
         }
     }
 }
@@ -217,6 +219,7 @@ final class CaseCheck {
     /// The closed form of the corpus, parsed in our language if it is written in it, else its NumPy
     /// form through python3 (nil when neither is possible here).
     func closedForm(_ formula: Corpus.Formula, shape: MatrixShape) throws -> [Double]? {
+        if formula.text.isEmpty { return nil }
         let siblings = (c.gradients + c.hessians + c.jacobians).map(\.text)
         if let e = try? parseExpression(
             Corpus.expandingDefinitions(formula.text, siblings: siblings), declarations: c.declarations, expecting: shape),

@@ -20,7 +20,7 @@ CASES = [
     ("unknown_name", ["derive", "tr(Z)", "--var", "X: n×n"]),
     ("unknown_function", ["derive", "trc(X)", "--var", "X: n×n"]),
     ("non_scalar", ["derive", "X", "--var", "X: n×d"]),
-    ("unsupported", ["derive", "sum(kron(X, X))", "--var", "X: n×d"]),
+    ("unsupported", ["derive", "vec(X)^T vec(X)", "--var", "X: n×d"]),
     ("bad_declaration", ["derive", "x", "--var", "x: n×"]),
     ("unknown_wrt", ["derive", "tr(X)", "--var", "X: n×n", "--wrt", "Q"]),
     ("bad_format", ["derive", "tr(X)", "--var", "X: n×n", "--format", "yaml"]),

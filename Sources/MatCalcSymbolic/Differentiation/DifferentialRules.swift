@@ -43,8 +43,24 @@ extension DifferentialEngine {
             return ("quotient rule, entrywise: d(A ⊘ B) = dA ⊘ B − A ⊙ dB ⊘ (B ⊙ B)",
                     [(.hadamardDivide(g, b), a), (-Expr.hadamardProduct(g, .hadamardDivide(a, Expr.raised(b, 2))), b)])
 
-        case .kronecker:
-            throw SymbolicError(.unsupported, "the gradient through a Kronecker product ⊗ is not supported yet")
+        case .kronecker(let a, let b):
+            // For C = A ⊗ B (A m×n, B p×q): Ā_ij = Σ_kl G[ip+k, jq+l] B_kl, i.e. the block sums
+            // Ā = (I_m ⊗ 1_pᵀ) (G ⊙ (1_{m×n} ⊗ B)) (I_n ⊗ 1_q), and likewise
+            // B̄ = (1_mᵀ ⊗ I_p) (G ⊙ (A ⊗ 1_{p×q})) (1_n ⊗ I_q).
+            let (m, n) = (a.shape.rows, a.shape.cols), (p, q) = (b.shape.rows, b.shape.cols)
+            func ones(_ d: Dim) -> Expr { .ones(.vector(d)) }
+            let gradA = Expr.multiply([
+                Expr.kron(.identity(m), Expr.transposed(ones(p))),
+                Expr.hadamardProduct(g, Expr.kron(.ones(MatrixShape(m, n)), b)),
+                Expr.kron(.identity(n), ones(q)),
+            ])
+            let gradB = Expr.multiply([
+                Expr.kron(Expr.transposed(ones(m)), .identity(p)),
+                Expr.hadamardProduct(g, Expr.kron(a, .ones(MatrixShape(p, q)))),
+                Expr.kron(ones(n), .identity(q)),
+            ])
+            return ("Kronecker product: d(A ⊗ B) = dA ⊗ B + A ⊗ dB; ⟨G, dA ⊗ B⟩ sums each block of G ⊙ (1 ⊗ B)",
+                    [(gradA, a), (gradB, b)])
 
         case .transpose(let a):
             return ("transpose: tr(Gᵀ dAᵀ) = tr((Gᵀ)ᵀ dA)", [(Expr.transposed(g), a)])

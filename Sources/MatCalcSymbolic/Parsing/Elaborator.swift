@@ -473,6 +473,15 @@ struct Elaborator {
 
     private mutating func call(_ name: String, _ nameRange: SourceRange, _ arguments: [Syntax],
                                _ range: SourceRange) throws -> Typed {
+        // Matrix functions (the matrix exponential, sine, …) are not entrywise functions: refuse
+        // them by name rather than suggest the entrywise function of a similar name.
+        let matrixFunctions = ["expm": "exp", "logm": "log", "sinm": "sin", "cosm": "cos", "sqrtm": "sqrt", "tanhm": "tanh"]
+        if let entrywise = matrixFunctions[name] {
+            throw SymbolicError(
+                .unsupported,
+                "the matrix function \(name) is not supported yet (\(entrywise)(X) is the entrywise \(entrywise), a different function)",
+                at: nameRange)
+        }
         guard let function = BuiltinFunction(named: name) else {
             var message = "unknown function '\(name)'"
             if let guess = suggestion(for: name, among: BuiltinFunction.allNames) {

@@ -115,6 +115,10 @@ extension Expr {
             case .scale(.number(let c), let core):
                 coefficient *= c
                 collect(core)
+            case .scale(let s, let core):
+                // Scalar factors commute: X (λ I) = λ X.
+                collect(s)
+                collect(core)
             case .number(let v): coefficient *= v
             default:
                 // A 1×1 factor between factors that are not vectors is a scalar multiple.
