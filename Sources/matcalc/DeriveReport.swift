@@ -29,6 +29,9 @@ struct DeriveReport: Encodable {
     let results: [Result]
     /// The parsed objective, printed (text output only).
     let objectiveText: String
+    /// The results with repeated subexpressions named, and the names' definitions (text output only).
+    let namedResults: [String]
+    let definitions: [String]
 
     enum CodingKeys: String, CodingKey {
         case expression, variables, numpy_prelude, results
@@ -38,6 +41,7 @@ struct DeriveReport: Encodable {
         expression: String, objective f: Expr, declarations: Declarations, wrt: [String], hessian: Bool, jacobian: Bool
     ) throws -> DeriveReport {
         var results: [Result] = []
+        var exprs: [Expr] = []
         var variables: [String: [String]] = [:]
         for name in declarations.names { variables[name] = declarations.shape(of: name).map(Self.shapeList) ?? [] }
 
@@ -45,6 +49,7 @@ struct DeriveReport: Encodable {
             for v in wrt {
                 let (j, assumptions) = try MatCalcSymbolic.jacobian(of: f, wrt: v)
                 results.append(try result(v, "jacobian", j, steps: [], assumptions: assumptions))
+                exprs.append(j)
             }
         } else {
             let derivation = try differentiate(f, wrt: wrt)
@@ -53,18 +58,23 @@ struct DeriveReport: Encodable {
             }
             for (v, g) in derivation.gradients {
                 results.append(try result(v, "gradient", g, steps: steps, assumptions: derivation.assumptions))
+                exprs.append(g)
                 if hessian {
                     let (h, assumptions) = try MatCalcSymbolic.hessian(of: f, wrt: v)
                     let last = Step(
                         rule: "Hessian: the Jacobian of the gradient, ∂ vec(∂f/∂\(v)) / ∂ vec(\(v))ᵀ",
                         text: "H = " + h.text, latex: "H = " + h.latex)
                     results.append(try result(v, "hessian", h, steps: steps + [last], assumptions: assumptions))
+                    exprs.append(h)
                 }
             }
         }
+        let named = NamedSubexpressions(
+            exprs, reserved: Set(declarations.names + declarations.dimensionNames + ["I", "K", "f", "d"]))
         return DeriveReport(
             expression: expression, variables: variables, numpy_prelude: Expr.numpyPrelude, results: results,
-            objectiveText: f.text)
+            objectiveText: f.text, namedResults: named.results.map(\.text),
+            definitions: named.definitions.map { "\($0.name) = \($0.value.text)" })
     }
 
     private static func result(_ v: String, _ kind: String, _ e: Expr, steps: [Step], assumptions: [Assumption]) throws -> Result {
@@ -115,9 +125,13 @@ struct DeriveReport: Encodable {
                 }
                 lines.append("")
             }
-            for r in results {
+            for (r, text) in zip(results, namedResults) {
                 let shape = r.shape.isEmpty ? "scalar" : r.shape.joined(separator: "×")
-                lines.append("\(Self.mathName(r)) = \(r.text)    [\(shape)]")
+                lines.append("\(Self.mathName(r)) = \(text)    [\(shape)]")
+            }
+            if !definitions.isEmpty {
+                lines.append("where")
+                lines += definitions.map { "  \($0)" }
             }
             let assumptions = results.flatMap(\.assumptions).reduce(into: [String]()) { if !$0.contains($1) { $0.append($1) } }
             if !assumptions.isEmpty {
