@@ -117,13 +117,7 @@ struct DeriveReport: Encodable {
         case .text:
             var lines = ["f = \(objectiveText)", ""]
             if showSteps, let steps = results.first?.steps, !steps.isEmpty {
-                lines.append("Derivation:")
-                for (i, s) in steps.enumerated() {
-                    let body = String(s.text.dropFirst(5))
-                    lines.append((i == 0 ? "  df = " : "     = ") + body)
-                    lines.append("         (\(s.rule))")
-                }
-                lines.append("")
+                lines += Self.derivationLines(steps.map { ($0.rule, String($0.text.dropFirst(5))) })
             }
             for (r, text) in zip(results, namedResults) {
                 let shape = r.shape.isEmpty ? "scalar" : r.shape.joined(separator: "×")
@@ -141,6 +135,16 @@ struct DeriveReport: Encodable {
             }
             return lines.joined(separator: "\n") + "\n"
         }
+    }
+
+    /// The derivation as text: `df = …` lines, each followed by the rule in parentheses.
+    static func derivationLines(_ steps: [(rule: String, body: String)]) -> [String] {
+        var lines = ["Derivation:"]
+        for (i, s) in steps.enumerated() {
+            lines.append((i == 0 ? "  df = " : "     = ") + s.body)
+            lines.append("         (\(s.rule))")
+        }
+        return lines + [""]
     }
 
     static func mathName(_ r: Result) -> String {

@@ -7,14 +7,14 @@ struct MatCalcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matcalc",
         abstract: "Matrix calculus: derive gradients of matrix expressions and verify them numerically.",
-        subcommands: [DeriveCommand.self, RandnCommand.self]
+        subcommands: [CheckCommand.self, DeriveCommand.self, RandnCommand.self]
     )
 
     /// Runs the command; every user error exits with status 2 and its message on stderr
     /// (ArgumentParser's own default for validation errors is 64).
     static func main() {
         do {
-            var command = try parseAsRoot()
+            var command = try parseAsRoot(Self.protectingExpressions(Array(CommandLine.arguments.dropFirst())))
             try command.run()
         } catch let error as SymbolicError {
             // Expression errors render themselves, caret line included.
@@ -25,6 +25,22 @@ struct MatCalcCommand: ParsableCommand {
             if code == .success || error is ExitCode { exit(withError: error) }
             FileHandle.standardError.write(Data((fullMessage(for: error) + "\n").utf8))
             Foundation.exit(2)
+        }
+    }
+}
+
+extension MatCalcCommand {
+    /// Expressions may start with a minus (`-y^T log softmax(z)`), which ArgumentParser would take for
+    /// an option. For `derive` and `check`, an argument that starts with a single `-` and is not `-h`
+    /// gets a leading space: the expression parser skips it, ArgumentParser sees a positional argument.
+    static func protectingExpressions(_ arguments: [String]) -> [String] {
+        guard let first = arguments.first, first == "derive" || first == "check" else { return arguments }
+        let valued: Set<String> = ["--var", "--wrt", "--seed", "--dtype", "--dims", "--init", "--load", "--claim", "--rtol", "--atol", "--format"]
+        var previousTakesValue = false
+        return arguments.map { argument in
+            defer { previousTakesValue = valued.contains(argument) }
+            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h", !previousTakesValue else { return argument }
+            return " " + argument
         }
     }
 }

@@ -26,7 +26,12 @@ func jacobian(of f: Expr, wrt variable: String, shape: MatrixShape) throws(Symbo
 public func hessian(of f: Expr, wrt variable: String) throws(SymbolicError) -> (hessian: Expr, assumptions: [Assumption]) {
     let derivation = try differentiate(f, wrt: [variable])
     let g = derivation.gradient(of: variable) ?? .number(0)
-    let (h, more) = try jacobian(of: g, wrt: variable, shape: f.shape(of: variable) ?? .scalar)
+    let h: Expr, more: [Assumption]
+    do {
+        (h, more) = try jacobian(of: g, wrt: variable, shape: f.shape(of: variable) ?? .scalar)
+    } catch {
+        throw SymbolicError(error.kind, "the Hessian with respect to \(variable) (the Jacobian of ∂f/∂\(variable) = \(g.text)): \(error.message)")
+    }
     return (h.factored(), derivation.assumptions + more.filter { !derivation.assumptions.contains($0) })
 }
 

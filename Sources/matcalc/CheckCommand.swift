@@ -1,0 +1,165 @@
+import ArgumentParser
+import Foundation
+import MatCalc
+
+/// `matcalc check EXPR --var …`: derive the gradients, then prove them on PyTorch-identical random
+/// data against autograd and finite differences; check the user's own formulas with `--claim`.
+struct CheckCommand: ParsableCommand {
+    static let configuration = CommandConfiguration(
+        commandName: "check",
+        abstract: "Verify derived gradients (and your own claimed formulas) against autograd and finite differences.",
+        discussion: """
+            Inputs are drawn like PyTorch: after torch.manual_seed(S), each variable in declaration order is
+            torch.randn(shape) (dtype float32 unless --dtype float64), unless the expression needs a domain
+            (log det → spd, inverse → wellcond, log/sqrt → positive) or --init / --load says otherwise.
+            Exit status: 0 all verified, 1 a mismatch or a wrong claim, 2 a usage, parse, shape or unsupported error.
+            Examples:
+              matcalc check '||max(X W, 0) - Y||_F^2' --var 'X: 10x4' --var 'W: 4x4' --var 'Y: 10x4' --print
+              matcalc check 'x^T A x' --var 'x: n' --var 'A: n×n' --claim 'x = 2 A x'
+            """
+    )
+
+    @Argument(help: "The objective, e.g. '||X w - y||^2 + lam ||w||^2'.")
+    var expression: String
+
+    @Option(name: .customLong("var"), help: "A variable and its shape: 'X: 10x4', 'x: n', 'lam'. Repeat for each variable.")
+    var variables: [String] = []
+
+    @Option(name: .long, help: "Check these variables only, comma-separated (default: all).")
+    var wrt: String?
+
+    @Option(name: .long, parsing: .unconditional, help: "The seed of torch.manual_seed (default 0).")
+    var seed: String = "0"
+
+    @Option(name: .long, help: "float32 (default, like PyTorch) or float64.")
+    var dtype: String = "float32"
+
+    @Option(name: .long, help: "Sizes of symbolic dimensions: 'n=10,d=4' (repeatable).")
+    var dims: [String] = []
+
+    @Option(name: .customLong("init"), help: "How to draw a variable: 'S=spd' (gaussian, small, wellcond, spd, sym, positive, pm1, 01, simplex, onehot_rows).")
+    var initializations: [String] = []
+
+    @Option(name: .long, help: "Read a variable from a NumPy .npy file: 'X=data/X.npy' (float32 or float64, C order).")
+    var load: [String] = []
+
+    @Option(name: .long, help: "Your formula for a gradient: 'W = 2 X^T (X W - Y)'. Repeatable.")
+    var claim: [String] = []
+
+    @Option(name: .long, help: "Relative tolerance of the verdict (default: 1e-4 for float32, 1e-7 for float64).")
+    var rtol: Double?
+
+    @Option(name: .long, help: "Absolute tolerance of the verdict (default: 1e-5 / 1e-9, times max(1, max |gradient|)).")
+    var atol: Double?
+
+    @Flag(name: .long, help: "Print f and each autograd gradient as PyTorch prints tensors.")
+    var print = false
+
+    @Flag(name: .long, help: "Show the derivation, step by step.")
+    var steps = false
+
+    @Flag(name: .long, help: "Also verify the Hessian of each variable (formula vs double backward vs finite differences).")
+    var hessian = false
+
+    @Option(name: .long, help: "text or json.")
+    var format: String = "text"
+
+    func run() throws {
+        guard format == "text" || format == "json" else { throw UsageError("--format must be text or json, got '\(format)'") }
+        guard let dtype = DType(name: dtype), dtype.isFloatingPoint else {
+            throw UsageError("--dtype must be float32 or float64, got '\(self.dtype)'")
+        }
+        if let rtol, !(rtol >= 0 && rtol.isFinite) { throw UsageError("--rtol must be a non-negative number, got \(rtol)") }
+        if let atol, !(atol >= 0 && atol.isFinite) { throw UsageError("--atol must be a non-negative number, got \(atol)") }
+        let seed = try RandnCommand.parseSeed(seed)
+        let declarations = try Declarations.parsing(variables)
+        let f = try parseExpression(expression, declarations: declarations)
+        guard f.shape.isScalar else {
+            throw UsageError("check verifies gradients of a scalar objective, but f is \(f.shape)")
+        }
+        let targets = try DeriveCommand.targets(wrt, declarations: declarations, expression: f)
+        let sizes = try Self.parseDims(dims, declarations: declarations)
+        let inits = try Self.parseAssignments(initializations, option: "--init", declarations: declarations) { name, value in
+            guard let i = Initialization(rawValue: value) else {
+                throw UsageError("--init \(name)=\(value): unknown construction; use one of \(Initialization.allCases.map(\.rawValue).joined(separator: ", "))")
+            }
+            return i
+        }
+        let loaded = try Self.parseAssignments(load, option: "--load", declarations: declarations) { _, path in
+            try loadNPY(contentsOf: URL(fileURLWithPath: path))
+        }
+        let claims = try claim.map { text in try Self.parseClaim(text, declarations: declarations, targets: targets) }
+        for c in claims where !targets.contains(c.wrt) {
+            throw UsageError("--claim for '\(c.wrt)', which is not among the variables checked (\(targets.joined(separator: ", ")))")
+        }
+
+        let derivation = try differentiate(f, wrt: targets)
+        let inputs = try CheckInputs.make(
+            for: f, declarations: declarations, dims: sizes, seed: seed, dtype: dtype, initializations: inits, loaded: loaded)
+        let tolerances = rtol != nil || atol != nil
+            ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false)
+            : Tolerances.defaults(for: dtype)
+        let result = try verifyGradients(
+            of: f, derivation: derivation, inputs: inputs, dtype: dtype, claims: claims, tolerances: tolerances)
+        let hessians = hessian
+            ? try verifyHessians(of: f, wrt: targets, inputs: inputs, dtype: dtype, tolerances: tolerances) : []
+        let report = CheckReport(
+            expression: expression, objective: f, seed: self.seed, dtype: dtype, declarations: declarations,
+            inputs: inputs, derivation: derivation, result: result, hessians: hessians)
+        Swift.print(format == "json" ? try report.json() : report.text(steps: steps, printTensors: print), terminator: "")
+        if !report.verified { throw ExitCode(1) }
+    }
+
+    /// `n=10,d=4` (repeatable) → sizes; every name must be a dimension of a declared shape.
+    static func parseDims(_ options: [String], declarations: Declarations) throws -> [String: Int] {
+        var sizes: [String: Int] = [:]
+        for part in options.flatMap({ $0.split(separator: ",") }) {
+            let sides = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard sides.count == 2, let n = Int(sides[1]), n > 0 else {
+                throw UsageError("--dims expects name=size with a positive integer size, got '\(part)'")
+            }
+            guard declarations.dimensionNames.contains(sides[0]) else {
+                throw UsageError("--dims sizes '\(sides[0])', which is not a dimension of any declared variable (\(declarations.dimensionNames.joined(separator: ", ")))")
+            }
+            guard n <= 4096 else { throw UsageError("--dims \(sides[0])=\(n) is larger than check's limit of 4096") }
+            if let previous = sizes[sides[0]], previous != n {
+                throw UsageError("--dims gives '\(sides[0])' two sizes, \(previous) and \(n)")
+            }
+            sizes[sides[0]] = n
+        }
+        return sizes
+    }
+
+    /// `NAME=value` options, each naming a declared variable.
+    static func parseAssignments<T>(
+        _ options: [String], option: String, declarations: Declarations, _ parse: (String, String) throws -> T
+    ) throws -> [String: T] {
+        var result: [String: T] = [:]
+        for text in options {
+            let sides = text.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
+            guard sides.count == 2, !sides[0].isEmpty, !sides[1].isEmpty else {
+                throw UsageError("\(option) expects NAME=value, got '\(text)'")
+            }
+            guard declarations.shape(of: sides[0]) != nil else {
+                throw UsageError("\(option) names '\(sides[0])', which is not a declared variable")
+            }
+            result[sides[0]] = try parse(sides[0], sides[1])
+        }
+        return result
+    }
+
+    /// `W = formula` (also `∂f/∂W = …`, `df/dW = …`): the variable and its parsed formula.
+    static func parseClaim(_ text: String, declarations: Declarations, targets: [String]) throws -> (wrt: String, text: String, formula: Expr) {
+        guard let eq = text.firstIndex(of: "=") else {
+            throw UsageError("--claim expects 'V = formula' (e.g. 'W = 2 X^T (X W - Y)'), got '\(text)'")
+        }
+        var name = text[..<eq].trimmingCharacters(in: .whitespaces)
+        for prefix in ["∂f/∂", "df/d", "grad_"] where name.hasPrefix(prefix) { name = String(name.dropFirst(prefix.count)) }
+        guard declarations.shape(of: name) != nil else {
+            throw UsageError("--claim '\(text)': '\(name)' is not a declared variable")
+        }
+        let formulaText = String(text[text.index(after: eq)...]).trimmingCharacters(in: .whitespaces)
+        let formula = try parseExpression(formulaText, declarations: declarations)
+        return (name, formulaText, formula)
+    }
+}
