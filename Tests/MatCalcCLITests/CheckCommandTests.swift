@@ -87,3 +87,32 @@ import Testing
         return text
     }
 }
+
+/// `--load NAME=file.npy`: PyTorch's own X (saved with numpy) gives the same f as drawing it, and bad
+/// files are refused with the reason.
+@Suite struct CheckLoadTests {
+    func fixture(_ name: String) throws -> String {
+        try #require(Bundle.module.url(forResource: name, withExtension: "npy", subdirectory: "Resources/npy")).path
+    }
+
+    @Test func loadedInputReplacesTheDraw() throws {
+        // With X from the file and only X declared, f = ||X||_F^2 matches the drawn X bit for bit.
+        let drawn = try ExecutableRunner.run("matcalc", ["check", "||X||_F^2", "--var", "X: 10x4", "--format", "json"])
+        let loaded = try ExecutableRunner.run("matcalc", ["check", "||X||_F^2", "--var", "X: 10x4", "--load", "X=\(try fixture("X_seed0"))", "--format", "json"])
+        #expect(drawn.status == 0 && loaded.status == 0)
+        func f(_ json: String) throws -> Double? {
+            (try JSONSerialization.jsonObject(with: Data(json.utf8)) as? [String: Any])?["f"] as? Double
+        }
+        #expect(try f(drawn.stdout) == f(loaded.stdout))
+        #expect(loaded.stdout.contains("\"X\" : \"loaded from file\""))
+    }
+
+    @Test func badFilesAreRefused() throws {
+        let int64 = try ExecutableRunner.run("matcalc", ["check", "||X||_F^2", "--var", "X: 10x4", "--load", "X=\(try fixture("X_int64"))"])
+        #expect(int64.status == 2)
+        #expect(int64.stderr.contains("int64") && int64.stderr.contains("float32"))
+        let shape = try ExecutableRunner.run("matcalc", ["check", "||X||_F^2", "--var", "X: 10x4", "--load", "X=\(try fixture("X_wrong_shape"))"])
+        #expect(shape.status == 2)
+        #expect(shape.stderr.contains("--load X: the file holds a [4, 10] array, but X is declared 10×4 = [10, 4]"))
+    }
+}
