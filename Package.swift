@@ -19,6 +19,8 @@ let package = Package(
         ),
         // The symbolic engine: parse, shape-check, differentiate, simplify, print. Knows no numbers.
         .target(name: "MatCalcSymbolic"),
+        // Reads the reference corpus (public.json) for the tests and the benchmark.
+        .target(name: "MatCalcCorpus", dependencies: ["MatCalcSymbolic"]),
         // The library product: re-exports the layers below it, and joins them (evaluate, verify).
         .target(name: "MatCalc", dependencies: ["MatCalcTensor", "MatCalcSymbolic"]),
         // The command-line tool: thin commands over the library.
@@ -39,7 +41,7 @@ let package = Package(
         // `swift run -c release symbolic-bench`: parse + derive + simplify time per corpus case.
         .executableTarget(
             name: "symbolic-bench",
-            dependencies: ["MatCalc"],
+            dependencies: ["MatCalc", "MatCalcCorpus"],
             path: "Benchmarks/symbolic-bench"
         ),
         .testTarget(
@@ -49,13 +51,13 @@ let package = Package(
         ),
         .testTarget(
             name: "MatCalcSymbolicTests",
-            dependencies: ["MatCalcSymbolic", "MatCalc"],
+            dependencies: ["MatCalcSymbolic", "MatCalc", "MatCalcCorpus"],
             resources: [.copy("Resources")]
         ),
         // Whole-output tests of the executables (`matcalc`, `homework`).
         .testTarget(
             name: "MatCalcCLITests",
-            dependencies: ["matcalc", "homework"],
+            dependencies: ["matcalc", "homework", "MatCalcCorpus"],
             resources: [.copy("Resources")]
         ),
     ],

@@ -4,37 +4,7 @@
 //   swift run -c release symbolic-bench [path/to/public.json] [--runs N]
 import Foundation
 import MatCalc
-
-struct Corpus: Decodable {
-    struct Formula: Decodable { let wrt: String?; let text: String }
-    struct Variable: Decodable { let shape: [String] }
-    struct Case: Decodable {
-        let id: String
-        let f: Formula
-        let variables: [String: Variable]
-        let gradients: [Formula]
-        let hessians: [Formula]
-        let jacobians: [Formula]
-    }
-    let cases: [Case]
-}
-
-/// The objective without the corpus's trailing prose (`, C = C^T`, `  (vector-valued)`, ` = tr(X^T X)`).
-func strippingRemarks(_ text: String) -> String {
-    var depth = 0
-    let chars = Array(text)
-    for i in chars.indices {
-        switch chars[i] {
-        case "(", "[", "{": depth += 1
-        case ")", "]", "}": depth -= 1
-        case "," where depth == 0, "=" where depth == 0: return String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-        case " " where depth == 0 && i + 1 < chars.count && chars[i + 1] == " ":
-            return String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-        default: break
-        }
-    }
-    return text
-}
+import MatCalcCorpus
 
 var arguments = Array(CommandLine.arguments.dropFirst())
 var runs = 200
@@ -43,19 +13,11 @@ if let i = arguments.firstIndex(of: "--runs"), i + 1 < arguments.count, let n = 
     arguments.removeSubrange(i...(i + 1))
 }
 let path = arguments.first ?? "Tests/MatCalcSymbolicTests/Resources/public.json"
-let corpus = try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: URL(fileURLWithPath: path)))
-
-func declarations(_ c: Corpus.Case) -> Declarations {
-    Declarations(c.variables.keys.sorted().map { name in
-        let dims = c.variables[name]!.shape
-        let shape: MatrixShape = dims.isEmpty ? .scalar : dims.count == 1 ? .vector(.named(dims[0])) : MatrixShape(.named(dims[0]), .named(dims[1]))
-        return (name, shape)
-    })
-}
+let corpus = try Corpus.load(from: URL(fileURLWithPath: path))
 
 /// One full pass: parse, derive every gradient, Hessian and Jacobian the case asks for, print the results.
 func work(_ c: Corpus.Case, _ decls: Declarations) throws -> Int {
-    let f = try parseExpression(strippingRemarks(c.f.text), declarations: decls)
+    let f = try parseExpression(c.objectiveText, declarations: decls)
     var printed = 0
     if !c.gradients.isEmpty {
         let d = try differentiate(f, wrt: c.gradients.compactMap(\.wrt))
@@ -82,7 +44,7 @@ for c in corpus.cases {
         print(c.id.padding(toLength: 24, withPad: " ", startingAt: 0), "   refused: matrix functions are outside the language")
         continue
     }
-    let decls = declarations(c)
+    let decls = c.declarations
     do {
         for _ in 0..<10 { sink &+= try work(c, decls) }
         var times: [Double] = []

@@ -177,9 +177,6 @@ struct CheckReport {
                     correct_formula: c.correct.text)
             },
             verified: verified)
-        let encoder = JSONEncoder()
-        encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-        encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
-        return String(decoding: try encoder.encode(report), as: UTF8.self) + "\n"
+        return try prettyJSON(report)
     }
 }

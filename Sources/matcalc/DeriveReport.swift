@@ -94,9 +94,7 @@ struct DeriveReport: Encodable {
     func render(_ format: OutputFormat, steps showSteps: Bool) throws -> String {
         switch format {
         case .json:
-            let encoder = JSONEncoder()
-            encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
-            return String(decoding: try encoder.encode(self), as: UTF8.self) + "\n"
+            return try prettyJSON(self)
         case .numpy, .pytorch, .swift:
             return results.map { r in
                 let code = format == .numpy ? r.numpy : format == .pytorch ? r.pytorch : r.swift
@@ -175,4 +173,13 @@ struct DeriveReport: Encodable {
         s.replacingOccurrences(of: "\\", with: "\\textbackslash{}").replacingOccurrences(of: "_", with: "\\_")
             .replacingOccurrences(of: "{", with: "\\{").replacingOccurrences(of: "}", with: "\\}")
     }
+}
+
+/// The CLI's JSON: pretty-printed with sorted keys (a stable order), `/` unescaped, and non-finite
+/// numbers as the strings "nan", "inf", "-inf".
+func prettyJSON<T: Encodable>(_ value: T) throws -> String {
+    let encoder = JSONEncoder()
+    encoder.outputFormatting = [.prettyPrinted, .sortedKeys, .withoutEscapingSlashes]
+    encoder.nonConformingFloatEncodingStrategy = .convertToString(positiveInfinity: "inf", negativeInfinity: "-inf", nan: "nan")
+    return String(decoding: try encoder.encode(value), as: UTF8.self) + "\n"
 }

@@ -3,30 +3,14 @@ import Testing
 
 /// Whole-output tests of `matcalc derive`: every format, the derivation steps, and the failure paths
 /// (exit status 2, message with a caret on stderr). The expected outputs are reviewed snapshots
-/// (derive_cli_expected.json, regenerated with Tests/Scripts/gen_derive_cli_expected.py); the
+/// (derive_cli_expected.json, regenerated with Tests/Scripts/gen_cli_expected.py); the
 /// formulas in them are proven numerically by the corpus tests (CorpusTests, CorpusEmittedCodeTests).
 @Suite struct DeriveCommandTests {
-    struct Case: Decodable, Sendable, CustomTestStringConvertible {
-        let name: String
-        let args: [String]
-        let status: Int32
-        let stdout: String
-        let stderr: String
-        var testDescription: String { name }
-    }
-
-    static let cases: [Case] = {
-        struct File: Decodable { let cases: [Case] }
-        let text = try! ExecutableRunner.resource("derive_cli_expected.json")
-        return try! JSONDecoder().decode(File.self, from: Data(text.utf8)).cases
-    }()
+    static let cases = Snapshot.load("derive_cli_expected.json")
 
     @Test(arguments: cases)
-    func wholeOutput(_ c: Case) throws {
-        let result = try ExecutableRunner.run("matcalc", c.args)
-        #expect(result.status == c.status)
-        #expect(result.stdout == c.stdout)
-        #expect(result.stderr == c.stderr)
+    func wholeOutput(_ c: Snapshot) throws {
+        try c.verify()
     }
 
     @Test func snapshotCoversFormatsAndFailures() {

@@ -33,3 +33,28 @@ struct ExecutableRunner {
         return try String(contentsOf: url, encoding: .utf8)
     }
 }
+
+/// One recorded CLI run: the arguments, and the exit status and outputs they must give.
+struct Snapshot: Decodable, Sendable, CustomTestStringConvertible {
+    let name: String
+    let args: [String]
+    let status: Int32
+    let stdout: String
+    let stderr: String
+    var testDescription: String { name }
+
+    /// The snapshots in a resource file `{"cases": [...]}` (written by Tests/Scripts/gen_cli_expected.py).
+    static func load(_ resource: String) -> [Snapshot] {
+        struct File: Decodable { let cases: [Snapshot] }
+        let text = try! ExecutableRunner.resource(resource)
+        return try! JSONDecoder().decode(File.self, from: Data(text.utf8)).cases
+    }
+
+    /// Runs the command and compares status, stdout and stderr whole.
+    func verify(sourceLocation: SourceLocation = #_sourceLocation) throws {
+        let result = try ExecutableRunner.run("matcalc", args)
+        #expect(result.status == status, sourceLocation: sourceLocation)
+        #expect(result.stdout == stdout, sourceLocation: sourceLocation)
+        #expect(result.stderr == stderr, sourceLocation: sourceLocation)
+    }
+}

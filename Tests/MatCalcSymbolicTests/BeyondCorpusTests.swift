@@ -1,5 +1,6 @@
 import Testing
 import MatCalc
+import MatCalcCorpus
 
 /// "All of them and more": objectives beyond the public corpus, one per construct the corpus does not
 /// exercise, each derived gradient checked against finite differences and autograd on drawn inputs.

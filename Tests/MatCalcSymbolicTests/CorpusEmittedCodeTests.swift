@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MatCalc
+import MatCalcCorpus
 
 /// The NumPy and PyTorch code that `derive` emits for every result of the corpus, run by python3 (one
 /// process for the whole corpus) and compared with the Swift evaluator on the same inputs. Skipped,

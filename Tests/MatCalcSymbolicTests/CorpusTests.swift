@@ -1,6 +1,7 @@
 import Foundation
 import Testing
 import MatCalc
+import MatCalcCorpus
 
 /// The release bar: every case of the public corpus (../shared/cases/public.json, copied into
 /// Resources) derives, and each derived gradient, Hessian and Jacobian, evaluated in Float64 on the
@@ -8,7 +9,8 @@ import MatCalc
 /// own closed form (parsed in our language where it is written in it, else its NumPy form run by
 /// python3 when available).
 @Suite struct CorpusTests {
-    static let corpus = try! Corpus.load()
+    static let corpus = try! Corpus.load(
+        from: Bundle.module.url(forResource: "public", withExtension: "json", subdirectory: "Resources")!)
 
     @Test func corpusIsComplete() {
         #expect(Self.corpus.cases.count == 39)
@@ -37,114 +39,8 @@ import MatCalc
     }
 }
 
-/// The corpus file.
-struct Corpus: Decodable {
-    struct Formula: Decodable, Sendable {
-        let wrt: String?
-        let text: String
-        let numpy: String
-    }
-
-    struct Variable: Decodable, Sendable {
-        let shape: [String]
-        let `init`: String
-    }
-
-    struct Case: Decodable, Sendable, CustomTestStringConvertible {
-        let id: String
-        let f: Formula
-        let variables: [String: Variable]
-        let dims: [String: Int]
-        let gradients: [Formula]
-        let hessians: [Formula]
-        let jacobians: [Formula]
-        var testDescription: String { id }
-
-        /// The objective without trailing remarks (`, C = C^T`, `  (vector-valued)`, ` = tr(X^T X)`).
-        var objectiveText: String { Corpus.strippingRemarks(f.text) }
-
-        /// Variables in name order (the order inputs are drawn in).
-        var variableNames: [String] { variables.keys.sorted() }
-
-        var declarations: Declarations {
-            Declarations(variableNames.map { name in (name, Corpus.shape(variables[name]!.shape)) })
-        }
-    }
-
-    let cases: [Case]
-
-    static func load() throws -> Corpus {
-        let url = Bundle.module.url(forResource: "public", withExtension: "json", subdirectory: "Resources")!
-        return try JSONDecoder().decode(Corpus.self, from: Data(contentsOf: url))
-    }
-
-    static func shape(_ dims: [String]) -> MatrixShape {
-        switch dims.count {
-        case 0: .scalar
-        case 1: .vector(.named(dims[0]))
-        default: MatrixShape(.named(dims[0]), .named(dims[1]))
-        }
-    }
-
-    /// A closed form with the `,  H = …` definitions of the case's formulas substituted:
-    /// `2 H^T (H W2 - Y),  H = max(X W1, 0)` becomes `2 (max(X W1, 0))^T ((max(X W1, 0)) W2 - Y)`.
-    /// Definitions may use each other and may come from a sibling formula.
-    static func expandingDefinitions(_ text: String, siblings: [String] = []) -> String {
-        var body = strippingRemarks(text)
-        var definitions: [(String, String)] = []
-        for formula in [text] + siblings {
-            let rest = String(formula.dropFirst(strippingRemarks(formula).count))
-            for part in topLevelParts(rest) {
-                let sides = part.split(separator: "=", maxSplits: 1).map { $0.trimmingCharacters(in: .whitespaces) }
-                if sides.count == 2, !sides[0].isEmpty, sides[0].allSatisfy({ $0.isLetter || $0.isNumber }),
-                    !definitions.contains(where: { $0.0 == sides[0] })
-                {
-                    definitions.append((sides[0], sides[1]))
-                }
-            }
-        }
-        for _ in 0..<4 {
-            for (name, value) in definitions {
-                body = body.replacingOccurrences(
-                    of: "(?<![A-Za-z0-9_])\(NSRegularExpression.escapedPattern(for: name))(?![A-Za-z0-9_])",
-                    with: NSRegularExpression.escapedTemplate(for: "(\(value))"), options: .regularExpression)
-            }
-        }
-        return body
-    }
-
-    /// The pieces of `text` between top-level commas.
-    static func topLevelParts(_ text: String) -> [String] {
-        var parts: [String] = [], current = "", depth = 0
-        for ch in text {
-            switch ch {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            default: break
-            }
-            if ch == "," && depth == 0 { parts.append(current); current = "" } else { current.append(ch) }
-        }
-        parts.append(current)
-        return parts
-    }
-
-    /// Cuts a formula at the first top-level `,` or ` = ` or double space: what follows is prose.
-    static func strippingRemarks(_ text: String) -> String {
-        var depth = 0
-        let chars = Array(text)
-        for i in chars.indices {
-            switch chars[i] {
-            case "(", "[", "{": depth += 1
-            case ")", "]", "}": depth -= 1
-            case "," where depth == 0: return String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-            case "=" where depth == 0: return String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-            case " " where depth == 0 && i + 1 < chars.count && chars[i + 1] == " ":
-                return String(chars[..<i]).trimmingCharacters(in: .whitespaces)
-            default: break
-            }
-        }
-        return text
-    }
+extension Corpus.Case: CustomTestStringConvertible {
+    public var testDescription: String { id }
 }
 
 /// Checks one case's derived objects numerically.
