@@ -61,6 +61,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "Also verify the Hessian of each variable (formula vs double backward vs finite differences).")
     var hessian = false
 
+    @Flag(name: .long, help: "For a vector- or matrix-valued expression: verify its Jacobians instead of gradients.")
+    var jacobian = false
+
     @Option(name: .long, help: "text or json.")
     var format: String = "text"
 
@@ -74,9 +77,10 @@ struct CheckCommand: ParsableCommand {
         let seed = try RandnCommand.parseSeed(seed)
         let declarations = try Declarations.parsing(variables)
         let f = try parseExpression(expression, declarations: declarations)
-        guard f.shape.isScalar else {
-            throw UsageError("check verifies gradients of a scalar objective, but f is \(f.shape)")
+        guard f.shape.isScalar || jacobian else {
+            throw UsageError("check verifies gradients of a scalar objective, but f is \(f.shape); use --jacobian to verify its Jacobians")
         }
+        if jacobian && hessian { throw UsageError("--jacobian and --hessian cannot be combined") }
         let targets = try DeriveCommand.targets(wrt, declarations: declarations, expression: f)
         let sizes = try Self.parseDims(dims, declarations: declarations)
         let inits = try Self.parseAssignments(initializations, option: "--init", declarations: declarations) { name, value in
@@ -93,9 +97,19 @@ struct CheckCommand: ParsableCommand {
             throw UsageError("--claim for '\(c.wrt)', which is not among the variables checked (\(targets.joined(separator: ", ")))")
         }
 
-        let derivation = try differentiate(f, wrt: targets)
         let inputs = try CheckInputs.make(
             for: f, declarations: declarations, dims: sizes, seed: seed, dtype: dtype, initializations: inits, loaded: loaded)
+        if jacobian {
+            guard claims.isEmpty else { throw UsageError("--claim checks gradients; it cannot be combined with --jacobian") }
+            let tolerances = rtol != nil || atol != nil
+                ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false) : Tolerances.defaults(for: dtype)
+            let checks = try verifyJacobians(of: f, wrt: targets, inputs: inputs, dtype: dtype, tolerances: tolerances)
+            let report = JacobianReport(objective: f, seed: self.seed, dtype: dtype, inputs: inputs, checks: checks, tolerances: tolerances)
+            Swift.print(format == "json" ? try prettyJSON(report) : report.text, terminator: "")
+            if !checks.allSatisfy(\.verified) { throw ExitCode(1) }
+            return
+        }
+        let derivation = try differentiate(f, wrt: targets)
         let tolerances = rtol != nil || atol != nil
             ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false)
             : Tolerances.defaults(for: dtype)

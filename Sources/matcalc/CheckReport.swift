@@ -180,3 +180,51 @@ struct CheckReport {
         return try prettyJSON(report)
     }
 }
+
+/// `check --jacobian`: the Jacobian table, as text or JSON (`expression`, `dtype`, `results` with
+/// `wrt`, `formula`, `errors`, `verified`, and `verified`).
+struct JacobianReport: Encodable {
+    let objective: Expr
+    let seed: String
+    let dtype: DType
+    let inputs: CheckInputs
+    let checks: [JacobianCheck]
+    let tolerances: Tolerances
+
+    enum CodingKeys: String, CodingKey { case expression, seed, dtype, results, verified }
+
+    struct Result: Encodable {
+        let wrt: String
+        let formula: String
+        let errors: [String: CheckReport.JSONReport.Errors]
+        let verified: Bool
+    }
+
+    func encode(to encoder: Encoder) throws {
+        var c = encoder.container(keyedBy: CodingKeys.self)
+        try c.encode(objective.text, forKey: .expression)
+        try c.encode(seed, forKey: .seed)
+        try c.encode(dtype == .float64 ? "float64" : "float32", forKey: .dtype)
+        try c.encode(checks.map { j in
+            Result(wrt: j.wrt, formula: j.formula.text, errors: [
+                "formula_vs_autograd": .init(max_abs: j.formulaVsAutograd.maxAbsError, max_rel: j.formulaVsAutograd.maxRelError, close: j.formulaVsAutograd.close),
+                "formula_vs_finite_differences": .init(max_abs: j.formulaVsFiniteDifferences.maxAbsError, max_rel: j.formulaVsFiniteDifferences.maxRelError, close: j.formulaVsFiniteDifferences.close),
+            ], verified: j.verified)
+        }, forKey: .results)
+        try c.encode(checks.allSatisfy(\.verified), forKey: .verified)
+    }
+
+    var text: String {
+        var lines = ["f = \(objective.text)    (\(objective.shape), Jacobians in numerator layout over column-major vec)",
+                     "inputs: torch.manual_seed(\(seed)), \(dtype == .float64 ? "float64" : "float32"), in declaration order"]
+        for (name, how) in inputs.provenance { lines.append("  \(name): \(how)") }
+        lines.append("")
+        for j in checks {
+            lines.append("∂f/∂\(j.wrt)ᵀ = \(j.formula.text)")
+            lines.append("  formula vs autograd: max abs \(CheckReport.number(j.formulaVsAutograd.maxAbsError)); vs finite differences: max abs \(CheckReport.number(j.formulaVsFiniteDifferences.maxAbsError))   \(j.verified ? "✓ verified" : "✗ MISMATCH")")
+        }
+        lines.append("")
+        lines.append(checks.allSatisfy(\.verified) ? "verdict: ✓ all \(checks.count) Jacobian\(checks.count == 1 ? "" : "s") verified" : "verdict: ✗ Jacobians not verified: \(checks.filter { !$0.verified }.map(\.wrt).joined(separator: ", "))")
+        return lines.joined(separator: "\n") + "\n"
+    }
+}

@@ -40,6 +40,7 @@ CHECK = [
     ("correct_claim", ANCHOR + ["--wrt", "W", "--claim", "∂f/∂W = 2 X^T ((max(X W, 0) - Y) ⊙ (X W > 0))"]),
     ("hessian_logistic", ["check", "1^T log(1 + exp(-y ⊙ X w))", "--var", "X: n×m", "--var", "w: m", "--var", "y: n",
                           "--init", "y=pm1", "--wrt", "w", "--hessian", "--dtype", "float64"]),
+    ("jacobian_softmax", ["check", "softmax(z)", "--var", "z: n", "--jacobian"]),
     ("claim_mask_on_wrong_factor", ANCHOR + ["--wrt", "W", "--claim", "W = 2 (X^T ⊙ (X W > 0)^T) (max(X W, 0) - Y)"]),
     ("claim_wrong_shape", ANCHOR + ["--wrt", "X", "--claim", "X = 2 W ((max(X W, 0) - Y) ⊙ (X W > 0))^T"]),
     ("cookbook_inverse", ["check", "tr(A X^{-1} B)", "--var", "A: p×n", "--var", "X: n×n", "--var", "B: n×p", "--wrt", "X", "--dtype", "float64"]),

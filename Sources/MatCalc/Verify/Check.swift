@@ -241,3 +241,68 @@ public func verifyHessians(
     }
     return checks
 }
+
+/// One variable's Jacobian of a vector- or matrix-valued f (numerator layout, column-major vec):
+/// the derived formula against autograd (one backward pass per entry of f) and central differences.
+public struct JacobianCheck: Sendable {
+    public let wrt: String
+    public let formula: Expr
+    public let formulaVsAutograd: Agreement
+    public let formulaVsFiniteDifferences: Agreement
+    public var verified: Bool { formulaVsAutograd.close && formulaVsFiniteDifferences.close }
+}
+
+/// Verifies ∂ vec(f) / ∂ vec(V)ᵀ for each variable: the formula in `dtype`, autograd row by row
+/// in `dtype`, and central differences of f in Float64.
+public func verifyJacobians(
+    of f: Expr, wrt variables: [String], inputs: CheckInputs, dtype: DType, tolerances: Tolerances
+) throws -> [JacobianCheck] {
+    let values = inputs.values.mapValues { $0.to(dtype) }
+    let inputs64 = values.mapValues { $0.to(.float64) }
+    /// Column-major order of a natural-shaped tensor's entries.
+    func vecOrder(_ shape: [Int]) -> [Int] {
+        shape.count == 2 ? (0..<shape[1]).flatMap { j in (0..<shape[0]).map { i in i * shape[1] + j } } : Array(0..<Shape.count(shape))
+    }
+    var checks: [JacobianCheck] = []
+    for v in variables {
+        let (j, _) = try jacobian(of: f, wrt: v)
+        let derived = try evaluate(j, variables: values, sizes: inputs.sizes, dtype: dtype).scalars(as: Double.self)
+        let x = values[v]!
+        let xOrder = vecOrder(x.shape)
+        // Autograd: row i is the gradient of vec(f)_i.
+        var leaves = values
+        leaves[v] = x.requiringGrad()
+        let out = try evaluate(f, variables: leaves, sizes: inputs.sizes, dtype: dtype).naturalShaped(as: f.shape)
+        let fOrder = vecOrder(out.shape)
+        var auto: [Double] = []
+        for i in fOrder {
+            var seed = [Double](repeating: 0, count: out.count)
+            seed[i] = 1
+            let g = try Autograd.grad(of: out, wrt: [leaves[v]!], gradient: Tensor(shape: out.shape, scalars: seed).to(dtype), retainGraph: true)[0]
+            let flat = g.scalars(as: Double.self)
+            auto += xOrder.map { flat[$0] }
+        }
+        // Central differences: column k is d vec(f) / d vec(V)_k.
+        var data = inputs64[v]!.scalars(as: Double.self)
+        let m = xOrder.count
+        var numeric = [Double](repeating: 0, count: fOrder.count * m)
+        for (column, k) in xOrder.enumerated() {
+            let original = data[k]
+            let step = 1e-6 * Swift.max(1, original.magnitude)
+            func value(at t: Double) throws -> [Double] {
+                data[k] = t
+                var perturbed = inputs64
+                perturbed[v] = Tensor(shape: x.shape, scalars: data)
+                let flat = try evaluate(f, variables: perturbed, sizes: inputs.sizes, dtype: .float64).naturalShaped(as: f.shape).scalars(as: Double.self)
+                return fOrder.map { flat[$0] }
+            }
+            let plus = try value(at: original + step), minus = try value(at: original - step)
+            data[k] = original
+            for row in 0..<fOrder.count { numeric[row * m + column] = (plus[row] - minus[row]) / (2 * step) }
+        }
+        checks.append(JacobianCheck(
+            wrt: v, formula: j, formulaVsAutograd: tolerances.agreement(derived, auto),
+            formulaVsFiniteDifferences: tolerances.agreement(derived, numeric, extraAtol: 1e-8)))
+    }
+    return checks
+}
