@@ -99,6 +99,7 @@ struct CheckCommand: ParsableCommand {
 
         let inputs = try CheckInputs.make(
             for: f, declarations: declarations, dims: sizes, seed: seed, dtype: dtype, initializations: inits, loaded: loaded)
+        try Self.checkSizeLimits(f, targets: targets, inputs: inputs, hessian: hessian, jacobian: jacobian)
         if jacobian {
             guard claims.isEmpty else { throw UsageError("--claim checks gradients; it cannot be combined with --jacobian") }
             let tolerances = rtol != nil || atol != nil
@@ -122,6 +123,24 @@ struct CheckCommand: ParsableCommand {
             inputs: inputs, derivation: derivation, result: result, hessians: hessians)
         Swift.print(format == "json" ? try report.json() : report.text(steps: steps, printTensors: print), terminator: "")
         if !report.verified { throw ExitCode(1) }
+    }
+
+    /// Inputs of at most 10⁶ entries in all, and Hessians or Jacobians of at most 10⁶ entries, checked
+    /// before anything large is computed (a check should answer in seconds, not run out of memory).
+    static func checkSizeLimits(_ f: Expr, targets: [String], inputs: CheckInputs, hessian: Bool, jacobian: Bool) throws {
+        let limit = 1_000_000
+        let total = inputs.values.values.reduce(0) { $0 + $1.count }
+        guard total <= limit else {
+            throw UsageError("the inputs have \(total) entries in all; check is limited to \(limit) (choose smaller --dims)")
+        }
+        let outputs = jacobian ? Shape.count([f.shape.rows.size(in: inputs.sizes) ?? 1, f.shape.cols.size(in: inputs.sizes) ?? 1]) : 1
+        for v in targets where hessian || jacobian {
+            let n = inputs.values[v]!.count
+            let entries = (jacobian ? outputs : n).multipliedReportingOverflow(by: n)
+            guard !entries.overflow, entries.partialValue <= limit else {
+                throw UsageError("the \(jacobian ? "Jacobian" : "Hessian") with respect to \(v) would have \(entries.overflow ? "more than \(Int.max)" : "\(entries.partialValue)") entries; check forms at most \(limit) (choose smaller --dims)")
+            }
+        }
     }
 
     /// `n=10,d=4` (repeatable) → sizes; every name must be a dimension of a declared shape.
