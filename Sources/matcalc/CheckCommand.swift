@@ -19,7 +19,7 @@ struct CheckCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The objective, e.g. '||X w - y||^2 + lam ||w||^2'.")
+    @Argument(help: "The objective (`-` reads it from standard input), e.g. '||X w - y||^2 + lam ||w||^2'.")
     var expression: String
 
     @Option(name: .customLong("var"), help: "A variable and its shape: 'X: 10x4', 'x: n', 'lam'. Repeat for each variable.")
@@ -76,6 +76,7 @@ struct CheckCommand: ParsableCommand {
         if let atol, !(atol >= 0 && atol.isFinite) { throw UsageError("--atol must be a non-negative number, got \(atol)") }
         let seed = try RandnCommand.parseSeed(seed)
         let declarations = try Declarations.parsing(variables)
+        let expression = try readExpression(self.expression)
         let f = try parseExpression(expression, declarations: declarations)
         guard f.shape.isScalar || jacobian else {
             throw UsageError("check verifies gradients of a scalar objective, but f is \(f.shape); use --jacobian to verify its Jacobians")

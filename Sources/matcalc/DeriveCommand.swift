@@ -17,7 +17,7 @@ struct DeriveCommand: ParsableCommand {
             """
     )
 
-    @Argument(help: "The objective, e.g. '||X w - y||^2 + lam ||w||^2'.")
+    @Argument(help: "The objective (`-` reads it from standard input), e.g. '||X w - y||^2 + lam ||w||^2'.")
     var expression: String
 
     @Option(name: .customLong("var"), help: "A variable and its shape: 'X: n×d', 'x: n', 'lam'. Repeat for each variable.")
@@ -43,6 +43,7 @@ struct DeriveCommand: ParsableCommand {
             throw UsageError("--format must be text, latex, json, numpy, pytorch or swift, got '\(self.format)'")
         }
         let declarations = try Declarations.parsing(variables)
+        let expression = try readExpression(self.expression)
         let f = try parseExpression(expression, declarations: declarations)
         let targets = try Self.targets(wrt, declarations: declarations, expression: f)
         let report = try DeriveReport.make(

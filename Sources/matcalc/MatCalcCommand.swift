@@ -39,10 +39,21 @@ extension MatCalcCommand {
         var previousTakesValue = false
         return arguments.map { argument in
             defer { previousTakesValue = valued.contains(argument) }
-            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h", !previousTakesValue else { return argument }
+            guard argument.hasPrefix("-"), !argument.hasPrefix("--"), argument != "-h", argument != "-", !previousTakesValue else { return argument }
             return " " + argument
         }
     }
+}
+
+/// The expression argument, or standard input when it is `-` (for expressions longer than the
+/// operating system's 128 KiB argument limit). At most 1 MiB is read.
+func readExpression(_ argument: String) throws -> String {
+    guard argument == "-" else { return argument }
+    let limit = 1 << 20
+    let data = FileHandle.standardInput.readData(ofLength: limit + 1)
+    guard data.count <= limit else { throw UsageError("the expression on standard input is longer than 1 MiB") }
+    guard let text = String(data: data, encoding: .utf8) else { throw UsageError("the expression on standard input is not UTF-8") }
+    return text.trimmingCharacters(in: .whitespacesAndNewlines)
 }
 
 /// A user error of the CLI: what is wrong and why, printed as `Error: …`.

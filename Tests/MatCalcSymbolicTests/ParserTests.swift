@@ -523,9 +523,15 @@ private func size(_ shape: MatrixShape) -> Dim { Dim.times(shape.rows, shape.col
                 _ = try parse(input, ParserErrorTests.declarations)
                 Issue.record("\(input.prefix(20))… should be too deep")
             } catch {
-                #expect(error.message == tooDeep, "\(input.prefix(20))")
+                // Past the length limit the input is refused before it is parsed at all.
+                let tooLong = "the expression is \(input.utf8.count) bytes long; the limit is \(maximumExpressionLength)"
+                #expect(error.message == (input.utf8.count > maximumExpressionLength ? tooLong : tooDeep), "\(input.prefix(20))")
             }
         }
+        // Nesting just under the length limit is still caught by the depth limit.
+        let nested = String(repeating: "(", count: 40_000) + "A" + String(repeating: ")", count: 40_000)
+        #expect(throws: SymbolicError.self) { try parse(nested, ParserErrorTests.declarations) }
+        do { _ = try parse(nested, ParserErrorTests.declarations) } catch { #expect(error.message == tooDeep) }
         // Just inside the limit it parses.
         let depth = Parser.maxDepth - 1
         #expect(try parse(String(repeating: "(", count: depth) + "A" + String(repeating: ")", count: depth)) == A)

@@ -4,11 +4,20 @@
 // dA). When only variables remain, df = Σ ⟨G_V, dV⟩ and ∂f/∂V = G_V. This is reverse-mode
 // differentiation done symbolically; every rewrite is a step of the derivation.
 
+/// The largest expression, in nodes, that ``differentiate(_:wrt:)`` accepts.
+public let maximumNodes = 60_000
+
 /// Differentiates a scalar objective with respect to the given variables (all when `wrt` is nil).
 ///
 /// - Throws: ``SymbolicError`` `.shape` when `f` is not a scalar, `.unsupported` for constructs
 ///   whose derivative the engine does not know (it never guesses).
 public func differentiate(_ f: Expr, wrt requested: [String]? = nil) throws(SymbolicError) -> Derivation {
+    // The engine's bookkeeping grows faster than linearly with the tree; past this size a
+    // derivation would take many seconds, so say so instead.
+    let size = f.nodeCount
+    guard size <= maximumNodes else {
+        throw SymbolicError(.unsupported, "the expression has \(size) nodes; differentiation is limited to \(maximumNodes) (about 10,000 terms)")
+    }
     guard f.shape.isScalar else {
         throw SymbolicError(.shape, "a gradient needs a scalar objective, but f is \(f.shape); ask for a Jacobian instead")
     }

@@ -54,10 +54,23 @@ public struct SymbolicError: Error, Hashable, Sendable, CustomStringConvertible 
     public var description: String {
         var text = "error: \(message)"
         if let source, let range {
+            // Long sources show a window of at most 72 characters around the position, with `…`
+            // where text is cut, so a 1 MB expression does not produce a 1 MB message.
             let chars = Array(source)
             let start = Swift.min(range.lowerBound, chars.count)
-            let end = Swift.min(Swift.max(range.upperBound, start + 1), Swift.max(chars.count, start + 1))
-            text += "\n  " + source + "\n  " + String(repeating: " ", count: start) + "^"
+            var end = Swift.min(Swift.max(range.upperBound, start + 1), Swift.max(chars.count, start + 1))
+            let window = 72
+            var from = 0
+            var to = chars.count
+            if chars.count > window {
+                from = Swift.max(0, Swift.min(start - window / 3, chars.count - window))
+                to = Swift.min(chars.count, from + window)
+                end = Swift.min(end, to + 1)
+            }
+            let prefix = from > 0 ? "…" : ""
+            let suffix = to < chars.count ? "…" : ""
+            text += "\n  " + prefix + String(chars[from..<to]) + suffix + "\n  "
+                + String(repeating: " ", count: start - from + prefix.count) + "^"
                 + String(repeating: "~", count: Swift.max(0, end - start - 1))
         }
         return text

@@ -28,6 +28,9 @@
 ///   `description` shows a caret: `.parse` (not in the language, or nested more than 256 levels
 ///   deep), `.unknownName` (with a "did you mean"), `.shape` (naming the operator and both shapes),
 ///   `.unsupported` (a spectral norm, the maximum of two matrices).
+/// The longest expression, in UTF-8 bytes, that `parseExpression` accepts.
+public let maximumExpressionLength = 100_000
+
 public func parseExpression(_ source: String, declarations: Declarations) throws(SymbolicError) -> Expr {
     try parse(source, declarations, expecting: nil)
 }
@@ -41,6 +44,10 @@ public func parseExpression(_ source: String, declarations: Declarations,
 
 private func parse(_ source: String, _ declarations: Declarations,
                    expecting expected: MatrixShape?) throws(SymbolicError) -> Expr {
+    // No objective is this long; refusing early keeps a pasted megabyte from taking seconds.
+    guard source.utf8.count <= maximumExpressionLength else {
+        throw SymbolicError(.parse, "the expression is \(source.utf8.count) bytes long; the limit is \(maximumExpressionLength)")
+    }
     let chars = Array(source)
     do {
         var lexer = Lexer(chars)
