@@ -112,16 +112,37 @@ struct CheckCommand: ParsableCommand {
             return
         }
         let derivation = try differentiate(f, wrt: targets)
+        var problems = domainDiagnostics(of: f, variables: inputs.values, sizes: inputs.sizes, dtype: dtype)
         let tolerances = rtol != nil || atol != nil
             ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false)
             : Tolerances.defaults(for: dtype)
-        let result = try verifyGradients(
-            of: f, derivation: derivation, inputs: inputs, dtype: dtype, claims: claims, tolerances: tolerances)
+        let result: CheckResult
+        do {
+            result = try verifyGradients(
+                of: f, derivation: derivation, inputs: inputs, dtype: dtype, claims: claims, tolerances: tolerances)
+        } catch let error as TensorError {
+            // A singular matrix at the drawn inputs: the check cannot run there; say why and where.
+            FileHandle.standardError.write(Data(("error: f cannot be evaluated at these inputs: \(error)\n"
+                + problems.map { "  - \($0)\n" }.joined() + "  (draw other inputs with --seed or --init)\n").utf8))
+            throw ExitCode(1)
+        }
+        let value = result.value.doubleValue
+        if !value.isFinite { problems.insert("f = \(value.isNaN ? "nan" : value > 0 ? "inf" : "-inf") at these inputs", at: 0) }
+        for g in result.gradients {
+            for (label, t) in [("formula", g.derived), ("autograd", g.autograd)] {
+                let values = t.scalars(as: Double.self)
+                if let i = values.firstIndex(where: { !$0.isFinite }) {
+                    let index = zip(Shape.strides(t.shape), t.shape).map { (i / $0) % $1 }
+                    let v = values[i].isNaN ? "nan" : values[i] > 0 ? "inf" : "-inf"
+                    problems.append("∂f/∂\(g.wrt) (\(label)) is not finite: entry [\(index.map(String.init).joined(separator: ", "))] = \(v)")
+                }
+            }
+        }
         let hessians = hessian
             ? try verifyHessians(of: f, wrt: targets, inputs: inputs, dtype: dtype, tolerances: tolerances) : []
         let report = CheckReport(
             expression: expression, objective: f, seed: self.seed, dtype: dtype, declarations: declarations,
-            inputs: inputs, derivation: derivation, result: result, hessians: hessians)
+            inputs: inputs, derivation: derivation, result: result, hessians: hessians, problems: problems)
         Swift.print(format == "json" ? try report.json() : report.text(steps: steps, printTensors: print), terminator: "")
         if !report.verified { throw ExitCode(1) }
     }

@@ -12,6 +12,8 @@ struct CheckReport {
     let derivation: Derivation
     let result: CheckResult
     let hessians: [HessianCheck]
+    /// Numeric faults found at these inputs (non-finite values, domain violations, conditioning).
+    let problems: [String]
 
     /// Every gradient, Hessian and claim verified.
     var verified: Bool { result.verified && hessians.allSatisfy(\.verified) }
@@ -20,7 +22,8 @@ struct CheckReport {
 
     func text(steps showSteps: Bool, printTensors: Bool) -> String {
         var lines: [String] = []
-        lines.append("f = \(objective.text) = \(String(format: "%.6g", result.value.doubleValue))")
+        let value = result.value.doubleValue
+        lines.append("f = \(objective.text) = \(value.isNaN ? "nan" : String(format: "%.6g", value))")
         let dims = inputs.chosenSizes.isEmpty ? "" :
             "; sizes chosen: " + inputs.chosenSizes.map { "\($0)=\(inputs.sizes[$0]!)" }.joined(separator: ", ") + " (set them with --dims)"
         lines.append("inputs: torch.manual_seed(\(seed)), \(dtype == .float64 ? "float64" : "float32"), in declaration order\(dims)")
@@ -66,6 +69,12 @@ struct CheckReport {
                 lines.append("∂f/∂\(g.wrt) (autograd, \(g.wrt).grad) =")
                 lines.append(g.autograd.description)
             }
+        }
+
+        if !problems.isEmpty {
+            lines.append("")
+            lines.append("numeric problems at these inputs:")
+            lines += problems.map { "  - \($0)" }
         }
 
         for c in result.claims {
@@ -139,6 +148,7 @@ struct CheckReport {
         let tolerances: [String: Double]
         let results: [Result]
         let hessians: [Result]
+        let problems: [String]
         let claims: [Claim]
         let verified: Bool
     }
@@ -169,6 +179,7 @@ struct CheckReport {
                              "formula_vs_finite_differences": errors(h.formulaVsFiniteDifferences)],
                     finite_difference_entries: h.formulaVsFiniteDifferences.count, verified: h.verified)
             },
+            problems: problems,
             claims: result.claims.map { c in
                 JSONReport.Claim(
                     wrt: c.wrt, formula: c.text, verified: c.verified, max_abs_error: c.agreement?.maxAbsError,

@@ -27,7 +27,7 @@ public struct Agreement: Sendable {
         }
         let scale = b.map(\.magnitude).max() ?? 0
         maxAbsError = maxAbs
-        maxRelError = maxAbs == 0 ? 0 : maxAbs / Swift.max(scale, .leastNormalMagnitude)
+        maxRelError = maxAbs == 0 ? 0 : maxAbs.isInfinite || scale.isNaN ? .infinity : maxAbs / Swift.max(scale, .leastNormalMagnitude)
         self.close = close
         worst = errors.sorted { $0.1 > $1.1 }.prefix(3).filter { $0.1 > 0 }.map(\.0)
         count = errors.count
