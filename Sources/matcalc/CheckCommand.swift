@@ -46,10 +46,10 @@ struct CheckCommand: ParsableCommand {
     @Option(name: .long, help: "Your formula for a gradient: 'W = 2 X^T (X W - Y)'. Repeatable.")
     var claim: [String] = []
 
-    @Option(name: .long, help: "Relative tolerance of the verdict (default: 1e-4 for float32, 1e-7 for float64).")
+    @Option(name: .long, parsing: .unconditional, help: "Relative tolerance of the verdict (default: 1e-4 for float32, 1e-7 for float64).")
     var rtol: Double?
 
-    @Option(name: .long, help: "Absolute tolerance of the verdict (default: 1e-5 / 1e-9, times max(1, max |gradient|)).")
+    @Option(name: .long, parsing: .unconditional, help: "Absolute tolerance of the verdict (default: 1e-5 / 1e-9, times max(1, max |gradient|)).")
     var atol: Double?
 
     @Flag(name: .long, help: "Print f and each autograd gradient as PyTorch prints tensors.")

@@ -59,6 +59,69 @@ CHECK = [
     ("missing_npy", ANCHOR + ["--load", "X=/nonexistent/X.npy"]),
 ]
 
+XWY = ["--var", "X: n×d", "--var", "W: d×k", "--var", "Y: n×k"]
+# Bad input of every kind, with the message each gets (docs/errors.md is generated from this).
+ERRORS = [
+    ("unbalanced '('", ["derive", "tr(X", "--var", "X: n×n"]),
+    ("unbalanced ')'", ["derive", "tr(X))", "--var", "X: n×n"]),
+    ("unbalanced norm bars", ["derive", "||X w - y", "--var", "X: n×m", "--var", "w: m", "--var", "y: n"]),
+    ("unbalanced absolute value", ["derive", "sum(|X)", "--var", "X: n×n"]),
+    ("missing right operand", ["derive", "tr(X) +", "--var", "X: n×n"]),
+    ("missing left operand", ["derive", "* tr(X)", "--var", "X: n×n"]),
+    ("empty expression", ["derive", "", "--var", "X: n×n"]),
+    ("stray character", ["derive", "tr(X $ X)", "--var", "X: n×n"]),
+    ("malformed number", ["derive", "1.2.3 tr(X)", "--var", "X: n×n"]),
+    ("number out of range", ["derive", "1e999 tr(X)", "--var", "X: n×n"]),
+    ("unknown identifier (did you mean)", ["derive", "lamda tr(X)", "--var", "X: n×n", "--var", "lam"]),
+    ("undeclared identifier", ["derive", "tr(X Q)", "--var", "X: n×n"]),
+    ("unknown function (did you mean)", ["derive", "trc(X W)"] + XWY),
+    ("wrong arity", ["derive", "tr(X, X)", "--var", "X: n×n"]),
+    ("max needs a constant", ["derive", "sum(max(X, Y))"] + XWY),
+    ("product shape mismatch", ["derive", "tr(X Y)"] + XWY),
+    ("sum shape mismatch", ["derive", "sum(X W + X)"] + XWY),
+    ("Hadamard shape mismatch", ["derive", "sum(X ⊙ W)"] + XWY),
+    ("trace of a non-square matrix", ["derive", "tr(X)"] + XWY),
+    ("det of a non-square matrix", ["derive", "det(X)"] + XWY),
+    ("inverse of a non-square matrix", ["derive", "sum(X^{-1})"] + XWY),
+    ("power of a non-square matrix", ["derive", "sum(X^2)"] + XWY),
+    ("division by a matrix", ["derive", "sum(X / Y)"] + XWY),
+    ("non-scalar objective", ["derive", "X W"] + XWY),
+    ("nested too deeply", ["derive", "(" * 300 + "tr(A)" + ")" * 300, "--var", "A: n×n"]),
+    ("matrix function", ["derive", "tr(expm(A))", "--var", "A: n×n"]),
+    ("unsupported: gradient through vec", ["derive", "vec(X)^T vec(X)", "--var", "X: n×d"]),
+    ("unsupported: softmax of a matrix", ["derive", "sum(softmax(X))", "--var", "X: n×d"]),
+    ("malformed declaration", ["derive", "tr(X)", "--var", "X: n×"]),
+    ("declaration with a bad name", ["derive", "tr(X)", "--var", "2X: n×n"]),
+    ("conflicting declarations", ["derive", "tr(X)", "--var", "X: n×n", "--var", "X: n×m"]),
+    ("--wrt names an undeclared variable", ["derive", "tr(X)", "--var", "X: n×n", "--wrt", "Q"]),
+    ("unknown --format", ["derive", "tr(X)", "--var", "X: n×n", "--format", "yaml"]),
+    ("check: non-scalar objective", ["check", "X W", "--var", "X: 10x4", "--var", "W: 4x4"]),
+    ("check: unknown --dtype", ["check", "tr(X)", "--var", "X: 3x3", "--dtype", "float16"]),
+    ("check: malformed --seed", ["check", "tr(X)", "--var", "X: 3x3", "--seed", "zero"]),
+    ("check: --seed out of range", ["check", "tr(X)", "--var", "X: 3x3", "--seed", "99999999999999999999"]),
+    ("check: malformed --dims", ["check", "tr(X)", "--var", "X: n×n", "--dims", "n:3"]),
+    ("check: --dims for an unknown dimension", ["check", "tr(X)", "--var", "X: n×n", "--dims", "m=3"]),
+    ("check: conflicting --dims", ["check", "tr(X)", "--var", "X: n×n", "--dims", "n=3,n=4"]),
+    ("check: --dims too large", ["check", "tr(X)", "--var", "X: n×n", "--dims", "n=100000"]),
+    ("check: inputs too large", ["check", "tr(X)", "--var", "X: n×n", "--dims", "n=2000"]),
+    ("check: Hessian too large", ["check", "x^T x", "--var", "x: n", "--dims", "n=2000", "--hessian"]),
+    ("check: unknown --init construction", ["check", "tr(X)", "--var", "X: 3x3", "--init", "X=orthogonal"]),
+    ("check: --init for an undeclared variable", ["check", "tr(X)", "--var", "X: 3x3", "--init", "Q=spd"]),
+    ("check: --init spd of a non-square matrix", ["check", "sum(X)", "--var", "X: 3x2", "--init", "X=spd"]),
+    ("check: malformed --init", ["check", "tr(X)", "--var", "X: 3x3", "--init", "X"]),
+    ("check: --load of a missing file", ["check", "tr(X)", "--var", "X: 3x3", "--load", "X=/nonexistent/X.npy"]),
+    ("check: --claim without '='", ["check", "tr(X)", "--var", "X: 3x3", "--claim", "I"]),
+    ("check: --claim for an undeclared variable", ["check", "tr(X)", "--var", "X: 3x3", "--claim", "Q = I"]),
+    ("check: --claim that does not parse", ["check", "tr(X)", "--var", "X: 3x3", "--claim", "X = (I"]),
+    ("check: --claim of the wrong shape", ["check", "tr(X W)", "--var", "X: 3x4", "--var", "W: 4x3", "--wrt", "X", "--claim", "X = W"]),
+    ("check: negative --rtol", ["check", "tr(X)", "--var", "X: 3x3", "--rtol", "-1"]),
+    ("check: --jacobian with --hessian", ["check", "softmax(z)", "--var", "z: n", "--jacobian", "--hessian"]),
+    ("randn: negative dimension", ["randn", "--", "-3"]),
+    ("randn: dimension not a number", ["randn", "3", "x"]),
+    ("randn: too many elements", ["randn", "100000", "100000"]),
+    ("unknown subcommand", ["integrate", "x"]),
+]
+
 
 def record(cases, resource):
     out = []
@@ -72,3 +135,32 @@ def record(cases, resource):
 
 record(DERIVE, "derive_cli_expected.json")
 record(CHECK, "check_cli_expected.json")
+record(ERRORS, "error_catalog.json")
+
+# docs/errors.md: the catalogue as a table.
+catalog = json.loads((ROOT / "Tests/MatCalcCLITests/Resources/error_catalog.json").read_text())["cases"]
+lines = [
+    "# Bad input and the message it gets",
+    "",
+    "Every row is a whole-output test (`Tests/MatCalcCLITests/ErrorCatalogTests.swift`, data in",
+    "`Resources/error_catalog.json`, regenerated with `python3 Tests/Scripts/gen_cli_expected.py`).",
+    "Usage, parse, shape and unsupported errors exit with status 2 and print to stderr; a claim of the wrong",
+    "shape is a failed check (status 1).",
+    "",
+    f"{len(catalog)} kinds of bad input:",
+    "",
+    "| # | bad input | command | exit | message |",
+    "| --- | --- | --- | --- | --- |",
+]
+def cell(text):
+    return text.replace("|", "\\|").replace("\n", "<br>").replace("`", "'")
+for i, c in enumerate(catalog, 1):
+    args = " ".join(("'" + a + "'") if (" " in a or a == "" or any(ch in a for ch in "|()*$<>")) else a for a in c["args"])
+    if len(args) > 110:
+        args = args[:107] + "…"
+    message = c["stderr"] if c["stderr"] else c["stdout"].strip().splitlines()[-3] if c["stdout"] else ""
+    if c["status"] == 1 and "WRONG SHAPE" in c["stdout"]:
+        message = next(l for l in c["stdout"].splitlines() if "WRONG SHAPE" in l)
+    lines.append(f"| {i} | {cell(c['name'])} | <code>matcalc {cell(args)}</code> | {c['status']} | <pre>{cell(message.rstrip())}</pre> |")
+(ROOT / "docs/errors.md").write_text("\n".join(lines) + "\n")
+print("wrote docs/errors.md")
