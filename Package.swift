@@ -10,6 +10,8 @@ let package = Package(
     dependencies: [
         .package(url: "https://github.com/apple/swift-argument-parser", from: "1.8.2"),
         .package(url: "https://github.com/apple/swift-numerics", from: "1.1.1"),
+        // Test-only: random expressions for the property tests of the symbolic engine.
+        .package(url: "https://github.com/x-sheep/swift-property-based", from: "2.0.1"),
     ],
     targets: [
         // Dense tensors, PyTorch-identical random numbers and printing.
@@ -51,7 +53,10 @@ let package = Package(
         ),
         .testTarget(
             name: "MatCalcSymbolicTests",
-            dependencies: ["MatCalcSymbolic", "MatCalc", "MatCalcCorpus"],
+            dependencies: [
+                "MatCalcSymbolic", "MatCalc", "MatCalcCorpus",
+                .product(name: "PropertyBased", package: "swift-property-based"),
+            ],
             resources: [.copy("Resources")]
         ),
         // Whole-output tests of the executables (`matcalc`, `homework`).

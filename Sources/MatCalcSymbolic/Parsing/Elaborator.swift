@@ -28,6 +28,10 @@ struct Elaborator {
     /// Elaborates the whole tree, unifies its shape with `expected` if given, and finalizes.
     mutating func elaborateRoot(_ syntax: Syntax, expecting expected: MatrixShape?) throws -> Expr {
         let root = try elaborate(syntax)
+        if let expected, !expected.isScalar, case .number(0) = root.expr {
+            // A bare `0` where a matrix is expected is the zero matrix (the text printer writes zeros as 0).
+            return .zeros(expected)
+        }
         if let expected, !unify(root.shape, expected) {
             throw SymbolicError(.shape, "the expression is \(describe(root.shape)) but \(describe(expected)) was expected",
                                 at: root.range)

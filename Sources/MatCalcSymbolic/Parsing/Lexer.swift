@@ -140,7 +140,9 @@ struct Lexer {
         switch c {
         case "+": return .plus
         case "-", "−": return .minus
-        case "*", "@", "·", "⋅": return .star
+        case "*", "@", "·", "⋅", "×": return .star
+        // `√x`, `√(…)`: the square root as the text printer writes it.
+        case "√": return .identifier("sqrt")
         case "/": return .slash
         case "⊙", "∘": return .hadamard
         case "⊘": return .hadamardDivide

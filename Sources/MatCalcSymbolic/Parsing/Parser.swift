@@ -184,16 +184,16 @@ struct Parser {
                 postfix = .transpose
             case .caret:
                 advance()
-                postfix = try parseExponent(after: op)
+                if current.kind == .hadamard, !current.spaceBefore {
+                    // `A^∘p`: the entrywise power as the text printer writes it (the same as `A.^p`).
+                    advance()
+                    postfix = try parseEntrywiseExponent(after: op)
+                } else {
+                    postfix = try parseExponent(after: op)
+                }
             case .dotCaret:
                 advance()
-                switch try parseExponent(after: op) {
-                case .power(let p): postfix = .entrywisePower(p)
-                case .inverse: postfix = .entrywisePower(-1)
-                default:
-                    throw SymbolicError(.parse, "expected a number after '.^'",
-                        at: SourceRange(op.range.lowerBound, previous?.range.upperBound ?? op.range.upperBound))
-                }
+                postfix = try parseEntrywiseExponent(after: op)
             case .superscript(let text):
                 advance()
                 postfix = try exponent(fromSuperscript: text, at: op.range)
@@ -203,6 +203,17 @@ struct Parser {
             let end = previous?.range.upperBound ?? op.range.upperBound
             base = try node(.postfix(base, postfix, operatorRange: SourceRange(op.range.lowerBound, end)),
                             SourceRange(base.range.lowerBound, end), blame: op.range)
+        }
+    }
+
+    /// After `.^` or `^∘`: a number (`-1` included).
+    private mutating func parseEntrywiseExponent(after op: Token) throws -> Syntax.Postfix {
+        switch try parseExponent(after: op) {
+        case .power(let p): return .entrywisePower(p)
+        case .inverse: return .entrywisePower(-1)
+        default:
+            throw SymbolicError(.parse, "expected a number after '\(text(op))'",
+                at: SourceRange(op.range.lowerBound, previous?.range.upperBound ?? op.range.upperBound))
         }
     }
 
@@ -288,10 +299,41 @@ struct Parser {
     private mutating func parseNumber(_ value: Double) throws -> Syntax {
         let one = try node(.number(value), current.range)
         advance()
+        if value == 1, current.kind == .underscore, !current.spaceBefore { return try parseOnesMatrix(one) }
         guard value == 1, current.kind == .open(.brace) else { return one }
         let attached = !current.spaceBefore
         let group = try parseGroup(.brace)
         return try indicator(one, group, attached: attached)
+    }
+
+    /// `1_{n×k}`: the all-ones matrix as the text printer writes it, read as `ones(n, k)`.
+    private mutating func parseOnesMatrix(_ one: Syntax) throws -> Syntax {
+        advance()
+        guard current.kind == .open(.brace) else {
+            throw SymbolicError(.parse, "expected '{' after '1_' (the ones matrix 1_{n×k})", at: current.range)
+        }
+        advance()
+        func dimension(_ parser: inout Parser) throws -> Syntax {
+            let token = parser.current
+            let kind: Syntax.Kind
+            switch token.kind {
+            case .identifier(let name): kind = .identifier(name)
+            case .number(let value): kind = .number(value)
+            default: throw SymbolicError(.parse, "expected a dimension in 1_{n×k}", at: token.range)
+            }
+            parser.advance()
+            return try parser.node(kind, token.range)
+        }
+        let rows = try dimension(&self)
+        guard current.kind == .star else { throw SymbolicError(.parse, "expected '×' in 1_{n×k}", at: current.range) }
+        advance()
+        let cols = try dimension(&self)
+        guard current.kind == .close(.brace) else {
+            throw SymbolicError(.parse, "expected '}' to close 1_{n×k}", at: current.range)
+        }
+        let end = current.range.upperBound
+        advance()
+        return try node(.call("ones", nameRange: one.range, [rows, cols]), SourceRange(one.range.lowerBound, end))
     }
 
     /// `1{X W > 0}` (also with a space); `1{…}` without a comparison inside is an error, `1 {…}` a product.

@@ -116,8 +116,9 @@ extension Expr {
                 coefficient *= c
                 collect(core)
             case .scale(let s, let core):
-                // Scalar factors commute: X (λ I) = λ X.
-                collect(s)
+                // Scalar factors commute: X (λ I) = λ X. The scalar stays one factor: a 1×1
+                // product such as vᵀ v must not be spliced into the chain (X vᵀ v is not X (vᵀ v)).
+                if case .product = s { scalars.append(s) } else { collect(s) }
                 collect(core)
             case .number(let v): coefficient *= v
             default:
