@@ -8,6 +8,10 @@
 /// and turns 1×1 ones into the number 1. Unification is plain: a dimension equals a placeholder or
 /// itself, never a different name (no solving n = d).
 struct Elaborator {
+    /// The largest |k| accepted in a matrix power Xᵏ (found by fuzzing: `A^99999` hung the Swift printer,
+    /// whose work grows with k², and differentiation builds k terms).
+    static let maximumMatrixPower = 100
+
     private let declarations: Declarations
     private let chars: [Character]
     private var bindings: [String: Dim] = [:]
@@ -442,6 +446,12 @@ struct Elaborator {
                 return Typed(expr: .power(a.expr, p), shape: a.shape, range: range)
             }
             try requireSquare(a, "the matrix power \(text(range))", hint: "; for an entrywise power use .^")
+            // Xᵏ's differential is a sum of k terms and its Swift code k − 1 products: bound k so that no
+            // input can make differentiation or printing take time or memory in proportion to a huge k.
+            guard abs(p) <= Double(Elaborator.maximumMatrixPower) else {
+                throw SymbolicError(.unsupported, "\(text(range)): matrix powers are supported up to exponent "
+                                        + "±\(Elaborator.maximumMatrixPower)", at: opRange)
+            }
             let k = Int(p)
             let expr: Expr = k >= 0 ? .matrixPower(a.expr, k) : .matrixPower(.inverse(a.expr), -k)
             return Typed(expr: expr, shape: a.shape, range: range)
