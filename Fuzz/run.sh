@@ -14,7 +14,7 @@ set -euo pipefail
 cd "$(dirname "$0")/.."
 
 seconds="${1:-30}"
-scratch=.build-fuzz
+scratch="${FUZZ_SCRATCH:-.build-fuzz}"
 # Coverage is spelled out: -sanitize=fuzzer alone instruments the files swiftc links, not SwiftPM's library objects.
 flags=(-Xswiftc -sanitize=fuzzer -Xswiftc -sanitize=address -Xswiftc -parse-as-library
     -Xswiftc -sanitize-coverage=edge,trace-cmp,inline-8bit-counters,pc-table)
@@ -34,7 +34,7 @@ bin=$(swift build -c release --scratch-path "$scratch" --show-bin-path)
 # Objects of the library targets MatCalc depends on, and the C module the numerics shims come with.
 objects() { for target in "$@"; do ls "$bin/$target.build/"*.o; done; }
 shims_include=$(ls -d "$scratch"/checkouts/swift-numerics/Sources/_NumericsShims/include)
-common=(-O -parse-as-library -sanitize=fuzzer,address -I "$bin/Modules" -Xcc -I -Xcc "$shims_include")
+common=(-O -parse-as-library -sanitize=fuzzer,address -use-ld=lld -I "$bin/Modules" -Xcc -I -Xcc "$shims_include")
 
 echo "== linking fuzz-expression and fuzz-npy"
 mapfile -t symbolic < <(objects MatCalcSymbolic)

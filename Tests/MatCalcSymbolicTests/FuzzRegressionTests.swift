@@ -92,6 +92,9 @@ import Testing
         let declarations = Declarations([("A", MatrixShape(.named("n"), .named("n")))])
         #expect(throws: SymbolicError.self) { try parseExpression("A^99999", declarations: declarations) }
         #expect(throws: SymbolicError.self) { try parseExpression("A^{-101}", declarations: declarations) }
+        #expect(throws: SymbolicError.self) { try parseExpression("((A^2)^7 + I)^{-8}", declarations: declarations) }
+        #expect(throws: SymbolicError.self) { try parseExpression("σ{1}A^{2}⁷^{-6}⁷^{66}", declarations: declarations) }
+        _ = try parseExpression("tr((A^10 + I)^10)", declarations: declarations)
         let f = try parseExpression("tr(A^100)", declarations: declarations)
         #expect(try differentiate(f).gradients.count == 1)
     }
