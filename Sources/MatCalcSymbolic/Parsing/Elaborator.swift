@@ -8,6 +8,18 @@
 /// and turns 1×1 ones into the number 1. Unification is plain: a dimension equals a placeholder or
 /// itself, never a different name (no solving n = d).
 struct Elaborator {
+    /// The largest |k| accepted in a matrix power Xᵏ (found by fuzzing: `A^99999` hung the Swift printer,
+    /// whose work grows with k², and differentiation builds k terms).
+    static let maximumMatrixPower = 100
+
+    /// The largest product of the exponents of matrix powers nested in one another within `e` (1 if none),
+    /// capped just past ``maximumMatrixPower``.
+    static func matrixPowerWeight(_ e: Expr) -> Int {
+        let inner = e.children.reduce(1) { Swift.max($0, matrixPowerWeight($1)) }
+        guard case .matrixPower(_, let k) = e else { return inner }
+        return Swift.min(Swift.max(1, k) * inner, maximumMatrixPower + 1)
+    }
+
     private let declarations: Declarations
     private let chars: [Character]
     private var bindings: [String: Dim] = [:]
@@ -446,6 +458,13 @@ struct Elaborator {
                 return Typed(expr: .power(a.expr, p), shape: a.shape, range: range)
             }
             try requireSquare(a, "the matrix power \(text(range))", hint: "; for an entrywise power use .^")
+            // Xᵏ's differential is a sum of k terms and its Swift code k − 1 products: bound k so that no
+            // input can make differentiation or printing take time or memory in proportion to a huge k.
+            // Powers nested in one another multiply: ((A²)⁷)⁶⁶ differentiates like A⁹²⁴. Bound the product.
+            guard abs(p) * Double(Elaborator.matrixPowerWeight(a.expr)) <= Double(Elaborator.maximumMatrixPower) else {
+                throw SymbolicError(.unsupported, "\(text(range)): matrix powers are supported up to exponent "
+                                        + "±\(Elaborator.maximumMatrixPower), counting the powers nested inside", at: opRange)
+            }
             let k = Int(p)
             let expr: Expr = k >= 0 ? .matrixPower(a.expr, k) : .matrixPower(.inverse(a.expr), -k)
             return Typed(expr: expr, shape: a.shape, range: range)

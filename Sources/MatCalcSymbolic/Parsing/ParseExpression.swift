@@ -1,3 +1,6 @@
+/// The longest expression, in UTF-8 bytes, that `parseExpression` accepts.
+public let maximumExpressionLength = 100_000
+
 /// Parses and shape-checks an expression over declared variables.
 ///
 /// The notation is that of papers and homework, with ASCII spellings:
@@ -27,10 +30,7 @@
 /// - Throws: `SymbolicError` with the range of the offending text and `source` set, so that its
 ///   `description` shows a caret: `.parse` (not in the language, or nested more than 256 levels
 ///   deep), `.unknownName` (with a "did you mean"), `.shape` (naming the operator and both shapes),
-///   `.unsupported` (a spectral norm, the maximum of two matrices).
-/// The longest expression, in UTF-8 bytes, that `parseExpression` accepts.
-public let maximumExpressionLength = 100_000
-
+///   `.unsupported` (a spectral norm, the maximum of two matrices, a matrix power beyond ±100).
 public func parseExpression(_ source: String, declarations: Declarations) throws(SymbolicError) -> Expr {
     try parse(source, declarations, expecting: nil)
 }
