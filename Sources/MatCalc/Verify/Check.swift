@@ -182,14 +182,23 @@ public func verifyGradients(
     return CheckResult(value: value.detach(), gradients: gradients, claims: claimChecks, tolerances: tolerances)
 }
 
-/// One variable's Hessian checked three ways: the derived formula, double backward, and central
-/// differences of the derived gradient in Float64.
-public struct HessianCheck: Sendable {
+/// A derived Hessian or Jacobian checked against autograd and against central differences in Float64.
+public struct DerivativeCheck: Sendable {
     public let wrt: String
     public let formula: Expr
     public let formulaVsAutograd: Agreement
     public let formulaVsFiniteDifferences: Agreement
     public var verified: Bool { formulaVsAutograd.close && formulaVsFiniteDifferences.close }
+}
+
+/// A Hessian check: the formula, double backward, and differences of the gradient formula.
+public typealias HessianCheck = DerivativeCheck
+/// A Jacobian check: the formula, one backward pass per entry of f, and differences of f.
+public typealias JacobianCheck = DerivativeCheck
+
+/// The row-major indices of a natural-shaped tensor's entries in column-major (vec) order.
+func columnMajorOrder(_ shape: [Int]) -> [Int] {
+    shape.count == 2 ? (0..<shape[1]).flatMap { j in (0..<shape[0]).map { i in i * shape[1] + j } } : Array(0..<Shape.count(shape))
 }
 
 /// Verifies the Hessian of `f` with respect to each of `variables` (n×n for n entries, vec order for
@@ -208,7 +217,7 @@ public func verifyHessians(
         let n = x.count
         let derived = try evaluate(h, variables: values, sizes: inputs.sizes, dtype: dtype).scalars(as: Double.self)
         // Autograd's Hessian is row-major over x's entries; the formula's is over column-major vec(X).
-        let colMajor: [Int] = x.rank == 2 ? (0..<x.shape[1]).flatMap { j in (0..<x.shape[0]).map { i in i * x.shape[1] + j } } : Array(0..<n)
+        let colMajor = columnMajorOrder(x.shape)
         let auto = try Autograd.hessian(of: { t in
             var inputs = values
             inputs[v] = t
@@ -242,16 +251,6 @@ public func verifyHessians(
     return checks
 }
 
-/// One variable's Jacobian of a vector- or matrix-valued f (numerator layout, column-major vec):
-/// the derived formula against autograd (one backward pass per entry of f) and central differences.
-public struct JacobianCheck: Sendable {
-    public let wrt: String
-    public let formula: Expr
-    public let formulaVsAutograd: Agreement
-    public let formulaVsFiniteDifferences: Agreement
-    public var verified: Bool { formulaVsAutograd.close && formulaVsFiniteDifferences.close }
-}
-
 /// Verifies ∂ vec(f) / ∂ vec(V)ᵀ for each variable: the formula in `dtype`, autograd row by row
 /// in `dtype`, and central differences of f in Float64.
 public func verifyJacobians(
@@ -259,21 +258,17 @@ public func verifyJacobians(
 ) throws -> [JacobianCheck] {
     let values = inputs.values.mapValues { $0.to(dtype) }
     let inputs64 = values.mapValues { $0.to(.float64) }
-    /// Column-major order of a natural-shaped tensor's entries.
-    func vecOrder(_ shape: [Int]) -> [Int] {
-        shape.count == 2 ? (0..<shape[1]).flatMap { j in (0..<shape[0]).map { i in i * shape[1] + j } } : Array(0..<Shape.count(shape))
-    }
     var checks: [JacobianCheck] = []
     for v in variables {
         let (j, _) = try jacobian(of: f, wrt: v)
         let derived = try evaluate(j, variables: values, sizes: inputs.sizes, dtype: dtype).scalars(as: Double.self)
         let x = values[v]!
-        let xOrder = vecOrder(x.shape)
+        let xOrder = columnMajorOrder(x.shape)
         // Autograd: row i is the gradient of vec(f)_i.
         var leaves = values
         leaves[v] = x.requiringGrad()
         let out = try evaluate(f, variables: leaves, sizes: inputs.sizes, dtype: dtype).naturalShaped(as: f.shape)
-        let fOrder = vecOrder(out.shape)
+        let fOrder = columnMajorOrder(out.shape)
         var auto: [Double] = []
         for i in fOrder {
             var seed = [Double](repeating: 0, count: out.count)
