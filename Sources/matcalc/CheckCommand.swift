@@ -101,10 +101,11 @@ struct CheckCommand: ParsableCommand {
         let inputs = try CheckInputs.make(
             for: f, declarations: declarations, dims: sizes, seed: seed, dtype: dtype, initializations: inits, loaded: loaded)
         try Self.checkSizeLimits(f, targets: targets, inputs: inputs, hessian: hessian, jacobian: jacobian)
+        let tolerances = rtol != nil || atol != nil
+            ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false)
+            : Tolerances.defaults(for: dtype)
         if jacobian {
             guard claims.isEmpty else { throw UsageError("--claim checks gradients; it cannot be combined with --jacobian") }
-            let tolerances = rtol != nil || atol != nil
-                ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false) : Tolerances.defaults(for: dtype)
             let checks = try verifyJacobians(of: f, wrt: targets, inputs: inputs, dtype: dtype, tolerances: tolerances)
             let report = JacobianReport(objective: f, seed: self.seed, dtype: dtype, inputs: inputs, checks: checks, tolerances: tolerances)
             Swift.print(format == "json" ? try prettyJSON(report) : report.text, terminator: "")
@@ -113,9 +114,6 @@ struct CheckCommand: ParsableCommand {
         }
         let derivation = try differentiate(f, wrt: targets)
         var problems = domainDiagnostics(of: f, variables: inputs.values, sizes: inputs.sizes, dtype: dtype)
-        let tolerances = rtol != nil || atol != nil
-            ? Tolerances(rtol: rtol ?? 0, atol: atol ?? 0, scaledAtol: false)
-            : Tolerances.defaults(for: dtype)
         let result: CheckResult
         do {
             result = try verifyGradients(

@@ -29,14 +29,15 @@ extension Tensor {
         }
     }
 
+    /// One dimension reduced by sum, max or min (``reduce(_:dims:keepdim:)`` computes a mean as a scaled sum).
     private func reduced(_ op: ReductionOp, dim: Int) -> Tensor {
+        precondition(op != .mean, "reduced(_:dim:): a mean is reduced as a sum")
         let (outer, size, inner) = Tensor.split(shape, at: dim)
         var outShape = shape
         outShape.remove(at: dim)
         if size == 0 {
             switch op {
-            case .sum: return Tensor.zeros(outShape, dtype: dtype == .bool ? .int64 : dtype)
-            case .mean: return Tensor.full(outShape, .nan, dtype: dtype)
+            case .sum, .mean: return Tensor.zeros(outShape, dtype: dtype == .bool ? .int64 : dtype)
             case .max, .min:
                 precondition(Shape.count(outShape) == 0,
                              "\(op.rawValue)(): Expected reduction dim \(dim) to have non-zero size.")
@@ -46,10 +47,7 @@ extension Tensor {
         func run<T: TensorFloat>(_: T.Type) -> [T] {
             let x = scalars(as: T.self)
             switch op {
-            case .sum: return Tensor.reduceDim(x, outer, size, inner, +)
-            case .mean:
-                let scale = 1 / T(size)
-                return Tensor.reduceDim(x, outer, size, inner, +).map { $0 * scale }
+            case .sum, .mean: return Tensor.reduceDim(x, outer, size, inner, +)
             case .max: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b > a ? b : a) }
             case .min: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b < a ? b : a) }
             }
@@ -60,10 +58,7 @@ extension Tensor {
         case .int64, .bool:
             let x = scalars(as: Int64.self)
             switch op {
-            case .sum: return Tensor(shape: outShape, scalars: Tensor.reduceDim(x, outer, size, inner, &+))
-            case .mean:
-                preconditionFailure(
-                    "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
+            case .sum, .mean: return Tensor(shape: outShape, scalars: Tensor.reduceDim(x, outer, size, inner, &+))
             case .max, .min:
                 let r = Tensor.reduceDim(x, outer, size, inner, op == .max ? Swift.max : Swift.min)
                 return dtype == .bool ? Tensor(shape: outShape, scalars: r.map { $0 != 0 }) : Tensor(shape: outShape, scalars: r)
