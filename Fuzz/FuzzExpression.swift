@@ -31,17 +31,6 @@ private func declarations(_ line: Substring) -> Declarations? {
 
 private let maximumDerivedNodes = 80
 
-/// The number of nodes of `e`'s tree, counting stopped past `limit`.
-private func nodeCount(_ e: Expr, limit: Int) -> Int {
-    var count = 0
-    var stack = [e]
-    while let top = stack.popLast(), count <= limit {
-        count += 1
-        stack.append(contentsOf: top.children)
-    }
-    return count
-}
-
 /// Renders `e` with every printer, so that each one runs over it.
 private func printAll(_ e: Expr) -> Int {
     var total = e.text.utf8.count + e.latex.utf8.count
@@ -69,7 +58,7 @@ func fuzzExpression(_ text: String) -> Int {
     // Derivatives only of expressions of at most 80 nodes: a gradient's size grows with the square of
     // the objective's and the time to derive it faster (x^T A A … A x with 110 A's takes seconds under
     // ASan; see docs/robustness.md), so bigger inputs exercise the parser and the printers only.
-    guard nodeCount(f, limit: maximumDerivedNodes) <= maximumDerivedNodes else { return total }
+    guard f.nodeCount(upTo: maximumDerivedNodes) <= maximumDerivedNodes else { return total }
     var largestGradient = 0
     do {
         let derivation = try differentiate(f)

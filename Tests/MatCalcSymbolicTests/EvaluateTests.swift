@@ -423,7 +423,7 @@ struct EmittedSwift {
     func inverseTranspose() throws -> Tensor { try A.inverse().t() }
     func logAbsDet() throws -> Tensor { N.slogdet().logAbsDet }
     func scaled() throws -> Tensor { λ * w - 0.5 * X.t().matmul(x).sigmoid() }
-    func cubeTrace() throws -> Tensor { A.matmul(A).matmul(A).trace() }
+    func cubeTrace() throws -> Tensor { try A.matrixPower(3).trace() }
     func clampSign() throws -> Tensor { X.clamp(min: -1) * Y.sign() }
     func diagRatio() throws -> Tensor { x.diag().matmul(y) / λ.pow(0.5) }
     func rowSums() throws -> Tensor { X.sum(dim: 1) + Tensor.eye(n, dtype: X.dtype).matmul(x) }
@@ -452,7 +452,7 @@ struct EmittedSwift {
         ("logAbsDet", .logdet(F.N, absolute: true), "N.slogdet().logAbsDet", { try $0.logAbsDet() }),
         ("scaled", .sum([.scale(F.λ, F.w), .scale(.number(-0.5), .apply(.sigmoid, .product([F.t(F.X), F.x])))]),
          "λ * w - 0.5 * X.t().matmul(x).sigmoid()", { try $0.scaled() }),
-        ("cubeTrace", .trace(.matrixPower(F.A, 3)), "A.matmul(A).matmul(A).trace()", { try $0.cubeTrace() }),
+        ("cubeTrace", .trace(.matrixPower(F.A, 3)), "try A.matrixPower(3).trace()", { try $0.cubeTrace() }),
         ("clampSign", .hadamard(.maximum(F.X, -1), .apply(.sign, F.Y)), "X.clamp(min: -1) * Y.sign()",
          { try $0.clampSign() }),
         ("diagRatio", .divide(.product([.diag(F.x), F.y]), .power(F.λ, 0.5)), "x.diag().matmul(y) / λ.pow(0.5)",

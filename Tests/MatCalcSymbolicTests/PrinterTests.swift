@@ -189,7 +189,7 @@ enum Fixtures {
          "X + Tensor.ones([n, d], dtype: X.dtype)"),
         (.inverse(F.A), "np.linalg.inv(A)", "torch.linalg.inv(A)", "try A.inverse()"),
         (.transpose(.inverse(F.A)), "np.linalg.inv(A).T", "torch.linalg.inv(A).T", "try A.inverse().t()"),
-        (.matrixPower(F.A, 3), "np.linalg.matrix_power(A, 3)", "torch.linalg.matrix_power(A, 3)", "A.matmul(A).matmul(A)"),
+        (.matrixPower(F.A, 3), "np.linalg.matrix_power(A, 3)", "torch.linalg.matrix_power(A, 3)", "try A.matrixPower(3)"),
         (.apply(.sigmoid, .product([F.X, F.w])), "sigmoid(X @ w)", "torch.sigmoid(X @ w)", "X.matmul(w).sigmoid()"),
         (.apply(.step, F.XW), "step(X @ W)", "(X @ W > 0).to(X.dtype)", "(X.matmul(W) > 0).to(X.dtype)"),
         (.indicator(F.x, .lessOrEqual, F.y), "(x <= y).astype(float)", "(x <= y).to(x.dtype)", "(x <= y).to(x.dtype)"),

@@ -460,3 +460,48 @@ private let batch3 = Tensor([n3, (0..<3).map { i in (0..<3).map { j in 2 * n3[j]
                 == "inverse: the [2, 2] matrix is singular (a zero pivot in its LU factorization)")
     }
 }
+
+@Suite struct MatrixPowerTests {
+    /// A·A·…·A (k factors) by plain left-to-right products: the oracle for repeated squaring.
+    private func sequentialPower(_ a: Tensor, _ k: Int) -> [Double] {
+        var out = a
+        for _ in 1..<k { out = out.matmul(a) }
+        return out.scalars(as: Double.self)
+    }
+
+    @Test func positivePowersMatchRepeatedProducts() throws {
+        let a = (Tensor(m4) / 8)
+        for k in 1...13 { expectClose(try a.matrixPower(k), sequentialPower(a, k), shape: [4, 4], rtol: 1e-12, atol: 1e-14) }
+        expectClose(try a.matrixPower(0), [1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1, 0, 0, 0, 0, 1], shape: [4, 4])
+        #expect(try a.to(.float32).matrixPower(0).dtype == .float32)
+    }
+
+    @Test func negativePowersInvertFirst() throws {
+        let a = Tensor(m4)
+        let inverse = try a.inverse()
+        for k in 1...4 {
+            expectClose(try a.matrixPower(-k), sequentialPower(inverse, k), shape: [4, 4], rtol: 1e-12, atol: 1e-15)
+        }
+        #expect(throws: TensorError.singularMatrix(operation: "inverse", shape: [2, 2])) {
+            try Tensor([[1, 2], [2, 4]] as [[Double]]).matrixPower(-1)
+        }
+    }
+
+    @Test func batchesAndErrors() throws {
+        expectClose(try batch3.matrixPower(3), sequentialPower(batch3, 3), shape: [3, 3, 3], rtol: 1e-12)
+        let identity: [Double] = [1, 0, 0, 0, 1, 0, 0, 0, 1]
+        expectClose(try batch3.matrixPower(0), identity + identity + identity, shape: [3, 3, 3])
+        #expect(throws: TensorError.self) { try Tensor([[1, 2, 3]] as [[Double]]).matrixPower(2) }
+        #expect(throws: TensorError.self) { try Tensor([1.0, 2] as [Double]).matrixPower(2) }
+    }
+
+    @Test func gradientOfTheTraceOfAPowerIsKTimesTheTransposedPowerBeforeIt() throws {
+        let a = (Tensor(m4) / 8).requiringGrad()
+        try a.matrixPower(5).trace().backward()
+        // d tr(A⁵) = 5 tr(A⁴ dA)  ⇒  ∂/∂A = 5 (A⁴)ᵀ.
+        let expected = try (Tensor(m4) / 8).matrixPower(4).t() * 5
+        expectClose(a.grad!, expected.scalars(as: Double.self), shape: [4, 4], rtol: 1e-12)
+        let report = try gradcheck({ try $0[0].matrixPower(-3).sum() }, inputs: [Tensor(m4)])
+        #expect(report.passed)
+    }
+}

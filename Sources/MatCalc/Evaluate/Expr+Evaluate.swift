@@ -178,13 +178,7 @@ private struct Evaluator {
         case .inverse(let a):
             return try value(a).inverse()
         case .matrixPower(let a, let k):
-            let base = try value(a)
-            var out = Tensor.eye(base.shape[0], dtype: base.dtype)
-            if k > 0 {
-                out = base
-                for _ in 1..<k { out = out.matmul(base) }
-            }
-            return out
+            return try value(a).matrixPower(k)
         case .power(let a, let p):
             return try value(a).pow(p)
 

@@ -74,8 +74,7 @@ extension DifferentialEngine {
         case .matrixPower(let a, let k):
             // d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ ⇒ Ḡ = Σᵢ (Xᵀ)ⁱ G (Xᵀ)ᵏ⁻¹⁻ⁱ.
             let at = Expr.transposed(a)
-            func power(_ j: Int) -> Expr { j == 0 ? .identity(a.shape.rows) : (j == 1 ? at : .matrixPower(at, j)) }
-            let adjoint = Expr.add((0..<k).map { i in Expr.multiply([power(i), g, power(k - 1 - i)]) })
+            let adjoint = Expr.add((0..<k).map { i in Expr.multiply([.matrixPowered(at, i), g, .matrixPowered(at, k - 1 - i)]) })
             return ("matrix power: d(Xᵏ) = Σᵢ Xⁱ dX Xᵏ⁻¹⁻ⁱ", [(adjoint, a)])
 
         case .power(let a, let p):

@@ -7,6 +7,10 @@
 /// The largest expression, in nodes, that ``differentiate(_:wrt:)`` accepts.
 public let maximumNodes = 60_000
 
+/// The largest gradient, in nodes of its tree, that ``differentiate(_:wrt:)`` returns (the corpus's
+/// largest has under 500).
+public let maximumGradientNodes = 20_000
+
 /// Differentiates a scalar objective with respect to the given variables (all when `wrt` is nil).
 ///
 /// - Throws: ``SymbolicError`` `.shape` when `f` is not a scalar, `.unsupported` for constructs
@@ -24,8 +28,17 @@ public func differentiate(_ f: Expr, wrt requested: [String]? = nil) throws(Symb
     let variables = requested ?? f.variableNames
     var engine = DifferentialEngine(variables: Set(variables))
     try engine.run(f)
-    let gradients = variables.map { v in
-        (v, engine.gradient(of: v, shape: engine.shapes[v] ?? .scalar).factored())
+    var gradients: [(String, Expr)] = []
+    for v in variables {
+        let gradient = engine.gradient(of: v, shape: engine.shapes[v] ?? .scalar)
+        // Printing is linear in the size of the tree, and a small objective can have a huge gradient
+        // (nested inverses and matrix powers multiply the terms: found by fuzzing).
+        let size = gradient.nodeCount(upTo: maximumGradientNodes)
+        guard size <= maximumGradientNodes else {
+            throw SymbolicError(.unsupported, "the gradient with respect to \(v) has more than \(maximumGradientNodes) nodes; "
+                                    + "results are limited to that size (about 4,000 terms)")
+        }
+        gradients.append((v, gradient.factored()))
     }
     return Derivation(objective: f, steps: engine.steps, gradients: gradients, assumptions: engine.assumptions)
 }

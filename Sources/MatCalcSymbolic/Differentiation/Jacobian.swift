@@ -141,8 +141,7 @@ struct JacobianEngine {
             return [(Expr.multiply([j, Expr.diagonalMatrix(c) - Expr.multiply([c, Expr.transposed(c)])]), a)]
         case .matrixPower(let a, let k):
             // vec(Σᵢ Aⁱ dA Aᵏ⁻¹⁻ⁱ) = Σᵢ ((Aᵏ⁻¹⁻ⁱ)ᵀ ⊗ Aⁱ) vec(dA).
-            func power(_ p: Int) -> Expr { p == 0 ? .identity(a.shape.rows) : (p == 1 ? a : .matrixPower(a, p)) }
-            let sum = Expr.add((0..<k).map { i in Expr.kron(Expr.transposed(power(k - 1 - i)), power(i)) })
+            let sum = Expr.add((0..<k).map { i in Expr.kron(Expr.transposed(.matrixPowered(a, k - 1 - i)), .matrixPowered(a, i)) })
             return [(Expr.multiply([j, sum]), a)]
         case .trace, .det, .logdet, .sumEntries, .norm, .logsumexp:
             // Scalar-valued: handled by the gradient rules above.

@@ -686,7 +686,7 @@ struct Elaborator {
             return a.shape.isScalar ? .power(a, -1) : .inverse(a)
         case .matrixPower(let a, let k):
             let a = finalize(a)
-            guard a.shape.isScalar else { return .matrixPower(a, k) }
+            guard a.shape.isScalar else { return Expr.matrixPowered(a, k) }
             if case .power(let b, -1) = a { return .power(b, -Double(k)) }
             return .power(a, Double(k))
         case .power(let a, let p):

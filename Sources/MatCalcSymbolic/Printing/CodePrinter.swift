@@ -72,7 +72,7 @@ struct CodePrinter {
         var p = try render(e)
         if dialect == .swift {
             if p.literal != nil { p = tensor(p) }
-            if e.containsMatrixInverse { return "try " + p.code }
+            if e.throwsInSwift { return "try " + p.code }
         }
         return p.code
     }
@@ -268,12 +268,7 @@ struct CodePrinter {
             switch dialect {
             case .numpy: return call("np.linalg.matrix_power", p.code, String(k), shape: e.shape)
             case .pytorch: return call("torch.linalg.matrix_power", p.code, String(k), shape: e.shape)
-            case .swift:
-                if k == 0 { return try render(.identity(a.shape.rows)) }
-                let base = receiver(p)
-                var out = base
-                for _ in 1..<k { out = CodePiece(code: out.code + ".matmul(" + base.code + ")", level: .postfix, shape: e.shape) }
-                return out
+            case .swift: return member(p, "matrixPower", String(k), shape: e.shape)
             }
         case .power(let a, let exponent):
             return power(try render(a), exponent)
@@ -586,9 +581,13 @@ extension Expr {
         }
     }
 
-    /// Whether the expression inverts a matrix larger than 1×1 (a throwing call in Swift).
-    var containsMatrixInverse: Bool {
-        if case .inverse(let a) = self, !a.shape.isOneByOne { return true }
-        return children.contains { $0.containsMatrixInverse }
+    /// Whether the emitted Swift calls a throwing method: `inverse()` or `matrixPower(_:)` of a matrix
+    /// larger than 1×1.
+    var throwsInSwift: Bool {
+        switch self {
+        case .inverse(let a), .matrixPower(let a, _): if !a.shape.isOneByOne { return true }
+        default: break
+        }
+        return children.contains { $0.throwsInSwift }
     }
 }

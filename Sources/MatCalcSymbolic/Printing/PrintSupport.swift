@@ -74,10 +74,8 @@ func compactNumber(_ x: Double, minus: String = "-") -> String {
 
 /// Unicode superscript of an integer: `²`, `⁻¹`.
 func superscript(_ n: Int) -> String {
-    let map: [Character: Character] = [
-        "0": "⁰", "1": "¹", "2": "²", "3": "³", "4": "⁴", "5": "⁵", "6": "⁶", "7": "⁷", "8": "⁸", "9": "⁹", "-": "⁻",
-    ]
-    return String(String(n).map { map[$0]! })
+    let digits: [Character] = ["⁰", "¹", "²", "³", "⁴", "⁵", "⁶", "⁷", "⁸", "⁹"]
+    return (n < 0 ? "⁻" : "") + String(String(n.magnitude).map { digits[$0.wholeNumberValue!] })
 }
 
 extension Dim {

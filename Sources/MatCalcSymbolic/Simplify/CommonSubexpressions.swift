@@ -46,6 +46,17 @@ extension Expr {
     /// The number of nodes in the tree.
     public var nodeCount: Int { 1 + children.reduce(0) { $0 + $1.nodeCount } }
 
+    /// The number of nodes of the tree, counting stopped just past `limit` (so it costs at most that).
+    public func nodeCount(upTo limit: Int) -> Int {
+        var count = 0
+        var stack = [self]
+        while let top = stack.popLast(), count <= limit {
+            count += 1
+            stack.append(contentsOf: top.children)
+        }
+        return count
+    }
+
     var containsDifferential: Bool {
         if case .differential = self { return true }
         return children.contains { $0.containsDifferential }

@@ -121,10 +121,24 @@ extension Expr {
                 if case .product = s { scalars.append(s) } else { collect(s) }
                 collect(core)
             case .number(let v): coefficient *= v
+            case .matrixPower(let base, let k):
+                appendPower(base, k)
             default:
                 // A 1×1 factor between factors that are not vectors is a scalar multiple.
-                if e.shape.isScalar { scalars.append(e) } else { flat.append(e) }
+                if e.shape.isScalar { scalars.append(e) } else { appendPower(e, 1) }
             }
+        }
+        // Aⁱ Aʲ = Aⁱ⁺ʲ when either is written as a power (A A stays as written): the terms of d tr(Aᵏ)
+        // become equal, so that like terms merge to k (Aᵀ)ᵏ⁻¹ instead of k products.
+        func appendPower(_ base: Expr, _ k: Int) {
+            if let last = flat.last {
+                let (lastBase, j) = if case .matrixPower(let b, let j) = last { (b, j) } else { (last, 1) }
+                if lastBase == base, j > 1 || k > 1 {
+                    flat[flat.count - 1] = matrixPowered(base, j + k)
+                    return
+                }
+            }
+            flat.append(matrixPowered(base, k))
         }
         factors.forEach(collect)
         let shape = MatrixShape(rows, cols)
@@ -206,6 +220,18 @@ extension Expr {
     }
 
     /// A^p entrywise (for scalars the ordinary power): p = 1 is A, p = 0 is 1.
+    /// The matrix power Aᵏ of a square matrix, k ≥ 0: A⁰ = I, A¹ = A, (Aʲ)ᵏ = Aʲᵏ, Iᵏ = I.
+    public static func matrixPowered(_ a: Expr, _ k: Int) -> Expr {
+        precondition(k >= 0, "a negative matrix power is a power of the inverse")
+        if k == 0 { return .identity(a.shape.rows) }
+        if k == 1 { return a }
+        switch a {
+        case .identity: return a
+        case .matrixPower(let b, let j): return .matrixPower(b, j * k)
+        default: return .matrixPower(a, k)
+        }
+    }
+
     public static func raised(_ a: Expr, _ p: Double) -> Expr {
         if p == 1 { return a }
         if p == 0 { return a.shape.isScalar ? .number(1) : .ones(a.shape) }

@@ -352,6 +352,26 @@ extension Tensor {
         return out.recorded("LinalgInvExBackward0", .inverse(input: self, output: out), [self])
     }
 
+    /// The k-th power of a square matrix or batch (`torch.linalg.matrix_power`): `[*, n, n]` → `[*, n, n]`.
+    /// k = 0 gives the identity, a negative k the power of the inverse. Composed of matmuls (by repeated
+    /// squaring, ⌈log₂ k⌉ + popcount(k) − 1 products), so its gradient comes from theirs.
+    /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` for a negative k and a singular matrix.
+    public func matrixPower(_ k: Int) throws -> Tensor {
+        guard rank >= 2, shape[rank - 1] == shape[rank - 2] else {
+            throw TensorError.invalidArgument("matrixPower: expected a square matrix or a batch of them, got shape \(shape)")
+        }
+        if k == 0 { return Tensor.eye(shape[rank - 1], dtype: dtype).expand(shape) }
+        var base = k < 0 ? try inverse() : self
+        var remaining = k.magnitude
+        var result: Tensor? = nil
+        while true {
+            if remaining & 1 == 1 { result = result.map { $0.matmul(base) } ?? base }
+            remaining >>= 1
+            if remaining == 0 { return result! }
+            base = base.matmul(base)
+        }
+    }
+
     /// The solution X of A·X = B with `self` as A (`torch.linalg.solve`): B is `[*, n]` or `[*, n, k]`.
     /// - Throws: ``TensorError/singularMatrix(operation:shape:)`` for a singular A.
     public func solve(_ b: Tensor) throws -> Tensor {
