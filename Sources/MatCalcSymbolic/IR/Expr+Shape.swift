@@ -83,3 +83,33 @@ extension Dim {
         }
     }
 }
+
+extension Expr {
+    /// Whether every node's operands fit (products' inner dimensions, equal shapes in sums and
+    /// entrywise operations, square matrices under tr, det, inverse and powers, 1×1 scale factors).
+    /// The elaborator guarantees this for what it builds; rewritten trees (a transpose dropped to see
+    /// whether a derivation step lost it) must be checked before they are evaluated.
+    public var hasConsistentShapes: Bool {
+        guard children.allSatisfy(\.hasConsistentShapes) else { return false }
+        func square(_ a: Expr) -> Bool { a.shape.rows == a.shape.cols }
+        switch self {
+        case .sum(let terms):
+            return terms.dropFirst().allSatisfy { $0.shape == terms[0].shape }
+        case .product(let factors):
+            return zip(factors, factors.dropFirst()).allSatisfy { $0.shape.cols == $1.shape.rows }
+        case .scale(let s, _), .divide(_, let s):
+            return s.shape.isScalar
+        case .hadamard(let a, let b), .hadamardDivide(let a, let b):
+            return a.shape == b.shape
+        case .indicator(let a, _, let b):
+            return b.shape.isScalar || a.shape == b.shape
+        case .inverse(let a), .matrixPower(let a, _), .trace(let a), .det(let a), .logdet(let a, _):
+            return square(a)
+        case .diag(let a):
+            return a.shape.isColumn || square(a)
+        case .variable, .number, .identity, .ones, .zeros, .kronecker, .transpose, .power, .apply, .maximum, .minimum,
+            .vec, .sumEntries, .norm, .softmax, .logsumexp, .differential:
+            return true
+        }
+    }
+}

@@ -25,9 +25,15 @@ struct Elaborator {
     private var bindings: [String: Dim] = [:]
     private var placeholderCount = 0
 
-    init(declarations: Declarations, chars: [Character]) {
+    /// Names defined in a derivation (`let Z = max(X W, 0)`), declared as variables too: what `dZ/d(X W)` needs.
+    private let definitions: [String: Expr]
+    /// How the source was read where it could have been read otherwise, for `--explain`.
+    private(set) var readings: [Reading] = []
+
+    init(declarations: Declarations, chars: [Character], definitions: [String: Expr] = [:]) {
         self.declarations = declarations
         self.chars = chars
+        self.definitions = definitions
     }
 
     /// An expression with its shape (which may still hold placeholders) and its source range.
@@ -35,6 +41,8 @@ struct Elaborator {
         var expr: Expr
         var shape: MatrixShape
         var range: SourceRange
+        /// The informal derivative `dZ/d(X W)` = g′(X W) of Z = g(X W): a product with it is a Hadamard product.
+        var isEntrywiseDerivative = false
     }
 
     /// Elaborates the whole tree, unifies its shape with `expected` if given, and finalizes.
@@ -195,7 +203,7 @@ struct Elaborator {
         case .sum(let terms):
             return try sum(terms, range)
         case .juxtaposition, .binary(.product, _, _, _):
-            return try product(productFactors(syntax), range)
+            return try product(try productFactors(syntax).map { try elaborate($0) }, range)
         case .binary(let op, let opRange, let lhs, let rhs):
             return try binary(op, text(opRange), try elaborate(lhs), try elaborate(rhs), range)
         case .comparison(let op, let opRange, let lhs, let rhs):
@@ -213,6 +221,9 @@ struct Elaborator {
             var typed = try elaborate(comparison)
             typed.range = range
             return typed
+        case .differential(let inner):
+            let a = try elaborate(inner)
+            return Typed(expr: .differential(a.expr), shape: a.shape, range: range)
         }
     }
 
@@ -287,11 +298,24 @@ struct Elaborator {
 
     /// A product: 1×1 factors are scalar multiples (`2 X`, `lam ||w||^2`), the others a matrix
     /// product whose inner dimensions must agree.
-    private mutating func product(_ factorSyntax: [Syntax], _ range: SourceRange) throws -> Typed {
+    private mutating func product(_ factors: [Typed], _ range: SourceRange) throws -> Typed {
+        var factors = factors
+        // `dZ/d(X W) X dW` is g′(X W) ⊙ (X dW), as students write the chain rule for entrywise g.
+        if let i = factors.indices.dropLast().first(where: { factors[$0].isEntrywiseDerivative }) {
+            let m = factors[i]
+            let restRange = SourceRange(factors[i + 1].range.lowerBound, factors[factors.count - 1].range.upperBound)
+            let rest = try product(Array(factors[(i + 1)...]), restRange)
+            guard unify(m.shape, rest.shape) else { throw mismatch("Hadamard product", "⊙", m.range, m.shape, rest) }
+            readings.append(Reading("read '\(text(m.range)) \(text(rest.range))' as \(text(m.range)) ⊙ (\(text(rest.range)))",
+                                    at: SourceRange(m.range.lowerBound, rest.range.upperBound)))
+            let hadamard = Typed(expr: .hadamard(m.expr, rest.expr), shape: m.shape,
+                                 range: SourceRange(m.range.lowerBound, rest.range.upperBound))
+            factors.replaceSubrange(i..., with: [hadamard])
+            if factors.count == 1 { return Typed(expr: hadamard.expr, shape: hadamard.shape, range: range) }
+        }
         var scalars: [Expr] = []
         var chain: [Typed] = []
-        for syntax in factorSyntax {
-            let f = try elaborate(syntax)
+        for f in factors {
             if isScalar(f.shape) {
                 scalars.append(f.expr)
                 continue
@@ -343,6 +367,7 @@ struct Elaborator {
         case .product:
             preconditionFailure("products are elaborated by product(_:_:)")
         case .divide:
+            if case .differential = a.expr, case .differential = b.expr { return try entrywiseDerivative(a, b, range) }
             guard canBeScalar(b.shape) else {
                 throw shapeError("division \(text(a.range)) \(opText) \(text(b.range)): \(text(b.range)) is \(describe(b.shape)), "
                                     + "not a scalar; for entrywise division use ./ or ⊘", at: b.range)
@@ -374,6 +399,31 @@ struct Elaborator {
         case .kronecker:
             return kronecker(a, b, range)
         }
+    }
+
+    /// `dZ/dU` for Z defined as an entrywise function g of U: the matrix g′(U), by the engine's own rules
+    /// (the gradient of Σᵢⱼ g(u)ᵢⱼ with respect to u is g′(u)).
+    private mutating func entrywiseDerivative(_ a: Typed, _ b: Typed, _ range: SourceRange) throws -> Typed {
+        let fraction = "\(text(a.range)) / \(text(b.range))"
+        guard case .differential(.variable(let name, _)) = a.expr, let definition = definitions[name] else {
+            throw SymbolicError(.unsupported, "\(fraction): a derivative dZ/dU needs Z defined by 'let Z = g(U)' "
+                                    + "with g entrywise", at: range)
+        }
+        guard case .differential(let u) = finalize(b.expr), u.shape == definition.shape else {
+            throw SymbolicError(.unsupported, "\(fraction): \(name) and \(text(b.range)) differ in shape", at: range)
+        }
+        let placeholder = Expr.variable("u\u{2032}", u.shape)
+        let g = definition.replacing(u, with: placeholder)
+        guard g != definition, g.isEntrywise(in: placeholder),
+            let derivative = try? differentiate(.sumEntries(g), wrt: [placeholder.variableNames[0]]).gradients.first?.1
+        else {
+            throw SymbolicError(.unsupported, "\(fraction): \(name) = \(definition.text) is not an entrywise function of "
+                                    + "\(u.text)", at: range)
+        }
+        let value = derivative.replacing(placeholder, with: u)
+        readings.append(Reading("read '\(fraction)' as \(value.text), the entrywise derivative of \(name) = \(definition.text)",
+                                at: range))
+        return Typed(expr: value, shape: a.shape, range: range, isEntrywiseDerivative: true)
     }
 
     private mutating func kronecker(_ a: Typed, _ b: Typed, _ range: SourceRange) -> Typed {
@@ -759,5 +809,22 @@ struct Elaborator {
         for s in scalars.reversed() { result = result.map { .scale(s, $0) } ?? s }
         guard let result else { return .number(coefficient) }
         return makeScale(.number(coefficient), result)
+    }
+}
+
+extension Expr {
+    /// Whether the expression applies an entrywise function to `u` alone (numbers aside): g(u) with
+    /// g(u)ᵢⱼ depending on uᵢⱼ only.
+    fileprivate func isEntrywise(in u: Expr) -> Bool {
+        switch self {
+        case u: return true
+        case .number, .ones: return true
+        case .apply(_, let a), .maximum(let a, _), .minimum(let a, _), .power(let a, _): return a.isEntrywise(in: u)
+        case .scale(.number, let a), .divide(let a, .number): return a.isEntrywise(in: u)
+        case .sum(let terms): return terms.allSatisfy { $0.isEntrywise(in: u) }
+        case .hadamard(let a, let b), .hadamardDivide(let a, let b), .indicator(let a, _, let b):
+            return a.isEntrywise(in: u) && b.isEntrywise(in: u)
+        default: return false
+        }
     }
 }

@@ -42,8 +42,52 @@ public func parseExpression(_ source: String, declarations: Declarations,
     try parse(source, declarations, expecting: expected)
 }
 
+/// A choice the parser made where the text could be read otherwise (`XW` read as X W, `dZ/d(X W)` as
+/// the entrywise derivative), with the range of the text it concerns.
+public struct Reading: Hashable, Sendable, CustomStringConvertible {
+    public var message: String
+    public var range: SourceRange
+
+    public init(_ message: String, at range: SourceRange) {
+        self.message = message
+        self.range = range
+    }
+
+    public var description: String { message }
+}
+
+/// What the parser accepts beyond the plain notation.
+public struct ParseOptions: Sendable {
+    /// Differentials, as a derivation writes them: `dX` (X declared), `dXW` = d(X W), `d(…)`, `d[…]`,
+    /// `d tr(…)`, `\mathrm{d}X`.
+    public var differentials: Bool
+    /// Names a derivation defines (`let Z = max(X W, 0)`), each also declared as a variable of its
+    /// shape: `dZ/d(X W)` (`\frac{dZ}{dXW}`) then reads as the entrywise derivative g′(X W) of
+    /// Z = g(X W), and a product with it as a Hadamard product.
+    public var definitions: [String: Expr]
+    /// The shape the expression must have, if any (it also sizes a bare `I` or `1`).
+    public var expected: MatrixShape?
+
+    public init(differentials: Bool = false, definitions: [String: Expr] = [:], expected: MatrixShape? = nil) {
+        self.differentials = differentials
+        self.definitions = definitions
+        self.expected = expected
+    }
+}
+
+/// Parses an expression with options, returning it with the readings the parser chose (see ``Reading``).
+public func parseExpressionExplained(_ source: String, declarations: Declarations,
+                                     options: ParseOptions = ParseOptions()) throws(SymbolicError) -> (expr: Expr, readings: [Reading]) {
+    try parseWithReadings(source, declarations, options)
+}
+
 private func parse(_ source: String, _ declarations: Declarations,
                    expecting expected: MatrixShape?) throws(SymbolicError) -> Expr {
+    try parseWithReadings(source, declarations, ParseOptions(expected: expected)).expr
+}
+
+private func parseWithReadings(_ source: String, _ declarations: Declarations,
+                               _ options: ParseOptions) throws(SymbolicError) -> (expr: Expr, readings: [Reading]) {
     // No objective is this long; refusing early keeps a pasted megabyte from taking seconds.
     guard source.utf8.count <= maximumExpressionLength else {
         throw SymbolicError(.parse, "the expression is \(source.utf8.count) bytes long; the limit is \(maximumExpressionLength)")
@@ -53,10 +97,11 @@ private func parse(_ source: String, _ declarations: Declarations,
         var lexer = Lexer(chars)
         let tokens = try lexer.tokenize()
         var parser = Parser(chars: chars, tokens: tokens, variables: declarations.names,
-                            constants: ["I"] + declarations.dimensionNames)
+                            constants: ["I"] + declarations.dimensionNames, differentials: options.differentials)
         let syntax = try parser.parse()
-        var elaborator = Elaborator(declarations: declarations, chars: chars)
-        return try elaborator.elaborateRoot(syntax, expecting: expected)
+        var elaborator = Elaborator(declarations: declarations, chars: chars, definitions: options.definitions)
+        let expr = try elaborator.elaborateRoot(syntax, expecting: options.expected)
+        return (expr, parser.readings + elaborator.readings)
     } catch let error as SymbolicError {
         throw error.located(in: source)
     } catch {

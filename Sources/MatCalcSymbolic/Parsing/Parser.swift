@@ -24,12 +24,19 @@ struct Parser {
     /// Names that are not variables but mean something without brackets (`I`, dimension names).
     private let constants: Set<String>
 
-    init(chars: [Character], tokens: [Token], variables: [String], constants: [String]) {
+    /// Whether `d` before an operand (`d(X W)`, `d tr(A)`, `\mathrm{d}X`) and `d` glued to declared names
+    /// (`dX`, `dXW` = d(X W)) are differentials, as in a derivation.
+    private let differentials: Bool
+    /// How the source was read where it could have been read otherwise (`XW` as X W), for `--explain`.
+    private(set) var readings: [Reading] = []
+
+    init(chars: [Character], tokens: [Token], variables: [String], constants: [String], differentials: Bool = false) {
         self.chars = chars
         self.tokens = tokens
         self.variableNames = variables
         self.variables = Set(variables)
         self.constants = Set(constants)
+        self.differentials = differentials
     }
 
     private func isVariable(_ name: String) -> Bool { variables.contains(name) }
@@ -378,6 +385,7 @@ struct Parser {
             return try node(.call(name, nameRange: nameRange, [argument]),
                             SourceRange(nameRange.lowerBound, argument.range.upperBound))
         }
+        if differentials, let differential = try parseDifferential(name, nameRange) { return differential }
         if splitIntoVariables(name) { return try parseAtom() }
         advance()
         if current.kind == .open(.paren), !current.spaceBefore {
@@ -392,10 +400,35 @@ struct Parser {
         return try node(.call(name, nameRange: nameRange, arguments), SourceRange(nameRange.lowerBound, end))
     }
 
+    /// `d a` (`d(X W)`, `d tr(A)`, `\mathrm{d}X`), or a word `d…` whose rest is declared names (`dX`, `dXW`,
+    /// which is d(X W)); nil when the word is something else.
+    private mutating func parseDifferential(_ name: String, _ nameRange: SourceRange) throws -> Syntax? {
+        if name == "d" {
+            advance()
+            guard startsOperand else { throw SymbolicError(.parse, "missing operand of the differential 'd'", at: current.range) }
+            let operand = try parsePrefix()
+            return try node(.differential(operand), SourceRange(nameRange.lowerBound, operand.range.upperBound))
+        }
+        guard name.count > 1, name.first == "d" else { return nil }
+        let rest = String(name.dropFirst())
+        let parts = isVariable(rest) ? [rest] : segmentation(of: rest)
+        guard let parts else { return nil }
+        advance()
+        var offset = nameRange.lowerBound + 1
+        let items = try parts.map { part in
+            defer { offset += part.count }
+            return try node(.identifier(part), SourceRange(offset, offset + part.count))
+        }
+        if parts.count > 1 { readings.append(Reading("read '\(name)' as d(\(parts.joined(separator: " ")))", at: nameRange)) }
+        let operand = items.count == 1 ? items[0] : try node(.juxtaposition(items), SourceRange(nameRange.lowerBound + 1, nameRange.upperBound))
+        return try node(.differential(operand), nameRange)
+    }
+
     /// `XW` with X and W declared: splits the current word into its variables, as papers write products.
     private mutating func splitIntoVariables(_ word: String) -> Bool {
         guard let parts = segmentation(of: word) else { return false }
         let token = current
+        readings.append(Reading("read '\(word)' as \(parts.joined(separator: " "))", at: token.range))
         var offset = token.range.lowerBound
         let replacement = parts.enumerated().map { i, part in
             defer { offset += part.count }

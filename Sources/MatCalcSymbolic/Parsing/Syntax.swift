@@ -23,6 +23,8 @@ struct Syntax: Sendable {
         case absolute(Syntax)
         /// `1{a > b}`.
         case indicator(Syntax)
+        /// `dX`, `d(a)`, `\mathrm{d}a`: the differential of `a` (in derivations only).
+        case differential(Syntax)
     }
 
     struct Term: Sendable {
@@ -55,7 +57,8 @@ struct Syntax: Sendable {
     var children: [Syntax] {
         switch kind {
         case .identifier, .number: []
-        case .group(let a), .negate(let a), .postfix(let a, _, _), .norm(let a, _), .absolute(let a), .indicator(let a):
+        case .group(let a), .negate(let a), .postfix(let a, _, _), .norm(let a, _), .absolute(let a), .indicator(let a),
+            .differential(let a):
             [a]
         case .sum(let terms): terms.map(\.syntax)
         case .juxtaposition(let items), .call(_, _, let items): items

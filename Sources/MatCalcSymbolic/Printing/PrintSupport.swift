@@ -64,7 +64,7 @@ struct DecimalDigits {
 
 /// A number as compact text: integers without `.0`, the shorter of positional and scientific
 /// notation (`0.5`, `1e-3`), ASCII `-` for negatives unless `minus` says otherwise.
-func compactNumber(_ x: Double, minus: String = "-") -> String {
+public func compactNumber(_ x: Double, minus: String = "-") -> String {
     if x.isNaN { return "nan" }
     if x.isInfinite { return x < 0 ? minus + "inf" : "inf" }
     let d = DecimalDigits(Swift.abs(x))

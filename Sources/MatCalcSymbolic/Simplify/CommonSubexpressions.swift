@@ -57,7 +57,7 @@ extension Expr {
         return count
     }
 
-    var containsDifferential: Bool {
+    public var containsDifferential: Bool {
         if case .differential = self { return true }
         return children.contains { $0.containsDifferential }
     }
