@@ -64,6 +64,9 @@ struct CheckCommand: ParsableCommand {
     @Flag(name: .long, help: "For a vector- or matrix-valued expression: verify its Jacobians instead of gradients.")
     var jacobian = false
 
+    @Flag(name: .long, help: "Print how the expression was read (on standard error): the parsed expression and the readings chosen.")
+    var explain = false
+
     @Option(name: .long, help: "text or json.")
     var format: String = "text"
 
@@ -77,7 +80,7 @@ struct CheckCommand: ParsableCommand {
         let seed = try RandnCommand.parseSeed(seed)
         let declarations = try Declarations.parsing(variables)
         let expression = try readExpression(self.expression)
-        let f = try parseExpression(expression, declarations: declarations)
+        let f = try parseObjective(expression, declarations: declarations, explain: explain)
         guard f.shape.isScalar || jacobian else {
             throw UsageError("check verifies gradients of a scalar objective, but f is \(f.shape); use --jacobian to verify its Jacobians")
         }

@@ -35,6 +35,9 @@ struct DeriveCommand: ParsableCommand {
     @Flag(name: .long, help: "Derive Jacobians of a vector- or matrix-valued expression instead of gradients.")
     var jacobian = false
 
+    @Flag(name: .long, help: "Print how the expression was read (on standard error): the parsed expression and the readings chosen.")
+    var explain = false
+
     @Option(name: .long, help: "text, latex, json, numpy, pytorch or swift.")
     var format: String = "text"
 
@@ -44,7 +47,7 @@ struct DeriveCommand: ParsableCommand {
         }
         let declarations = try Declarations.parsing(variables)
         let expression = try readExpression(self.expression)
-        let f = try parseExpression(expression, declarations: declarations)
+        let f = try parseObjective(expression, declarations: declarations, explain: explain)
         let targets = try Self.targets(wrt, declarations: declarations, expression: f)
         let report = try DeriveReport.make(
             expression: expression, objective: f, declarations: declarations, wrt: targets,

@@ -34,8 +34,8 @@ extension MatCalcCommand {
     /// an option. For `derive` and `check`, an argument that starts with a single `-` and is not `-h`
     /// gets a leading space: the expression parser skips it, ArgumentParser sees a positional argument.
     static func protectingExpressions(_ arguments: [String]) -> [String] {
-        guard let first = arguments.first, first == "derive" || first == "check" else { return arguments }
-        let valued: Set<String> = ["--var", "--wrt", "--seed", "--dtype", "--dims", "--init", "--load", "--claim", "--rtol", "--atol", "--format"]
+        guard let first = arguments.first, first == "derive" || first == "check" || first == "steps" else { return arguments }
+        let valued: Set<String> = ["--var", "--wrt", "--seed", "--dtype", "--dims", "--init", "--load", "--claim", "--rtol", "--atol", "--format", "--points"]
         var previousTakesValue = false
         return arguments.map { argument in
             defer { previousTakesValue = valued.contains(argument) }
@@ -60,4 +60,14 @@ func readExpression(_ argument: String) throws -> String {
 struct UsageError: Error, CustomStringConvertible {
     let description: String
     init(_ message: String) { description = message }
+}
+
+/// Parses the objective of `derive` or `check`. The readings the parser chose where the text could be
+/// read otherwise (`XW` as X W) go to standard error as notes; with `explain`, the parsed expression too.
+func parseObjective(_ text: String, declarations: Declarations, explain: Bool) throws -> Expr {
+    let (f, readings) = try parseExpressionExplained(text, declarations: declarations)
+    var notes = readings.map { "note: \($0.message)" }
+    if explain { notes.insert("read as: f = \(f.text)    [\(f.shape)]", at: 0) }
+    if !notes.isEmpty { FileHandle.standardError.write(Data((notes.joined(separator: "\n") + "\n").utf8)) }
+    return f
 }

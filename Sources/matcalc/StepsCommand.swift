@@ -60,7 +60,7 @@ struct StepsCommand: ParsableCommand {
             FileHandle.standardError.write(Data("error: the derivation cannot be evaluated at the drawn points: \(error)\n".utf8))
             throw ExitCode(1)
         }
-        let report = StepsReport(document: document, result: result, file: file)
+        let report = StepsReport(document: document, result: result)
         print(format == "json" ? try prettyJSON(report) : report.text(explain: explain), terminator: "")
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }

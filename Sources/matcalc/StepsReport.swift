@@ -46,7 +46,6 @@ struct StepsReport: Encodable {
         let how: String
     }
 
-    let file: String
     let lines: [Line]
     let claims: [Claim]
     let verdict: String
@@ -61,7 +60,7 @@ struct StepsReport: Encodable {
     let exitCode: Int32
 
     enum CodingKeys: String, CodingKey {
-        case file, lines, claims, verdict, readings, points, seed, sizes, inputs, varying
+        case lines, claims, verdict, readings, points, seed, sizes, inputs, varying
         case wrongLines = "wrong_lines", firstWrongLine = "first_wrong_line", exitCode = "exit_code"
     }
 
@@ -69,8 +68,7 @@ struct StepsReport: Encodable {
     private let lhsTexts: [Int: String]
     private let explanations: [Int: String]
 
-    init(document: StepsDocument, result: StepsResult, file: String) {
-        self.file = file
+    init(document: StepsDocument, result: StepsResult) {
         lines = result.lines.map {
             Line(line: $0.line, text: $0.text, parsed: $0.parsed, reference: $0.reference, valid: $0.valid, point: $0.point,
                  value: $0.value, referenceValue: $0.referenceValue, relativeDifference: $0.relativeDifference, hint: $0.hint)
@@ -164,7 +162,7 @@ struct StepsReport: Encodable {
         }
         switch verdict {
         case "all steps valid":
-            return "all steps valid" + (claims.isEmpty ? "." : ", and the claimed gradient is right.")
+            return "all steps valid" + (claims.isEmpty ? "." : claims.count == 1 ? ", and the claimed gradient is right." : ", and the claimed gradients are right.")
         case "errors cancel":
             return "the final result is right, but the step\(wrongLines.count == 1 ? " on line" : "s on lines") "
                 + "\(list(wrongLines)) \(wrongLines.count == 1 ? "is" : "are") wrong (the errors cancel)."

@@ -50,9 +50,15 @@ struct Snapshot: Decodable, Sendable, CustomTestStringConvertible {
         return try! JSONDecoder().decode(File.self, from: Data(text.utf8)).cases
     }
 
-    /// Runs the command and compares status, stdout and stderr whole.
+    /// Runs the command and compares status, stdout and stderr whole. An argument `@steps/NAME` is the
+    /// path of the resource `Resources/steps/NAME` (a derivation file).
     func verify(sourceLocation: SourceLocation = #_sourceLocation) throws {
-        let result = try ExecutableRunner.run("matcalc", args)
+        let arguments = try args.map { argument in
+            guard argument.hasPrefix("@") else { return argument }
+            let url = try #require(Bundle.module.url(forResource: "Resources/" + argument.dropFirst(), withExtension: nil))
+            return url.path
+        }
+        let result = try ExecutableRunner.run("matcalc", arguments)
         #expect(result.status == status, sourceLocation: sourceLocation)
         #expect(result.stdout == stdout, sourceLocation: sourceLocation)
         #expect(result.stderr == stderr, sourceLocation: sourceLocation)

@@ -371,6 +371,8 @@ struct Parser {
 
     private mutating func parseIdentifier(_ name: String) throws -> Syntax {
         let nameRange = current.range
+        // In a derivation `d` is the differential, even where a dimension is called d.
+        if differentials, !isVariable(name), let differential = try parseDifferential(name, nameRange) { return differential }
         if isVariable(name) || constants.contains(name) {
             advance()
             return try node(.identifier(name), nameRange)
@@ -385,7 +387,6 @@ struct Parser {
             return try node(.call(name, nameRange: nameRange, [argument]),
                             SourceRange(nameRange.lowerBound, argument.range.upperBound))
         }
-        if differentials, let differential = try parseDifferential(name, nameRange) { return differential }
         if splitIntoVariables(name) { return try parseAtom() }
         advance()
         if current.kind == .open(.paren), !current.spaceBefore {
@@ -403,6 +404,24 @@ struct Parser {
     /// `d a` (`d(X W)`, `d tr(A)`, `\mathrm{d}X`), or a word `d…` whose rest is declared names (`dX`, `dXW`,
     /// which is d(X W)); nil when the word is something else.
     private mutating func parseDifferential(_ name: String, _ nameRange: SourceRange) throws -> Syntax? {
+        guard let differential = try parseOneDifferential(name, nameRange) else { return nil }
+        // `dZ/d(X W)` is one unit, the entrywise derivative: (Z − Y) ⊙ dZ/d(X W) is (Z − Y) ⊙ (dZ/d(X W)).
+        guard current.kind == .slash, case .identifier(let next) = next.kind, isDifferentialWord(next) else { return differential }
+        let slash = current.range
+        advance()
+        let nextRange = current.range
+        guard let denominator = try parseOneDifferential(next, nextRange) else { return differential }
+        return try node(.binary(.divide, operatorRange: slash, differential, denominator), span(differential, denominator))
+    }
+
+    /// Whether a word is a differential: `d`, or `d` followed by declared names.
+    private func isDifferentialWord(_ word: String) -> Bool {
+        guard word.first == "d", !isVariable(word) else { return false }
+        let rest = String(word.dropFirst())
+        return rest.isEmpty || isVariable(rest) || segmentation(of: rest) != nil
+    }
+
+    private mutating func parseOneDifferential(_ name: String, _ nameRange: SourceRange) throws -> Syntax? {
         if name == "d" {
             advance()
             guard startsOperand else { throw SymbolicError(.parse, "missing operand of the differential 'd'", at: current.range) }
