@@ -503,8 +503,9 @@ private func checkGradients(_ c: PropertyCase, seed: UInt64, sourceLocation: Sou
 
 extension PropertyTests {
     /// 2. Printing then parsing gives the same expression: the objective, its gradients and the
-    /// generated raw tree, through `Expr.text`, evaluate to the same values (and mostly to the same tree).
-    @Test func printThenParseRoundTrips() throws {
+    /// generated raw tree, through `Expr.text` and through `Expr.latex`, evaluate to the same values
+    /// (and mostly to the same tree).
+    @Test(arguments: [false, true]) func printThenParseRoundTrips(latex: Bool) throws {
         var checked = 0, expressions = 0, structural = 0, parsedAsGenerated = 0
         var failures: [String] = [], knownGaps: [String] = []
         for (i, c) in cases(300, seed: Self.seed &+ 1).enumerated() {
@@ -517,7 +518,7 @@ extension PropertyTests {
             let derivation = try differentiate(f)
             for e in [f, c.raw] + derivation.gradients.map(\.gradient) {
                 expressions += 1
-                let printed = e.text
+                let printed = latex ? e.latex : e.text
                 do {
                     let back = try parseExpression(printed, declarations: c.declarations, expecting: e.shape)
                     if back == e { structural += 1 }
@@ -537,7 +538,7 @@ extension PropertyTests {
         #expect(failures.isEmpty)
         // The known gap stays visible, and bounded: see `usesOnesNotation`.
         #expect(knownGaps.count <= expressions / 20, "\(knownGaps.count) known-gap failures: \(knownGaps.prefix(5))")
-        print("property print-parse-roundtrip: \(checked) cases, \(expressions) expressions printed and parsed back, \(expressions - failures.count - knownGaps.count) equal in value, \(structural) equal as trees, \(knownGaps.count) known-gap failures (ones notation 1ᵀ A 1, 1_{n×k} beside other factors); generated text parsed to the generated tree's value in \(parsedAsGenerated) cases")
+        print("property print-parse-roundtrip (\(latex ? "LaTeX" : "text")): \(checked) cases, \(expressions) expressions printed and parsed back, \(expressions - failures.count - knownGaps.count) equal in value, \(structural) equal as trees, \(knownGaps.count) known-gap failures (ones notation 1ᵀ A 1, 1_{n×k} beside other factors); generated text parsed to the generated tree's value in \(parsedAsGenerated) cases")
         #expect(checked >= 280)
     }
 

@@ -373,6 +373,11 @@ struct Elaborator {
                                     + "not a scalar; for entrywise division use ./ or ⊘", at: b.range)
             }
             makeScalar(b.shape)
+            if case .ones(let shape) = a.expr, isPlaceholder(resolve(shape.rows)), isPlaceholder(resolve(shape.cols)) {
+                // A literal 1 over a scalar is the reciprocal, whatever surrounds it: `(1/s) X` and
+                // LaTeX's `\frac{1}{\sqrt{d}} G K` scale, rather than put a row of ones in front.
+                makeScalar(a.shape)
+            }
             return Typed(expr: .divide(a.expr, b.expr), shape: a.shape, range: range)
         case .hadamard:
             if unify(a.shape, b.shape) { return Typed(expr: .hadamard(a.expr, b.expr), shape: a.shape, range: range) }
@@ -639,9 +644,30 @@ struct Elaborator {
             return try norm(a, .two, range)
         case .kron:
             return kronecker(a, try elaborate(arguments[1]), range)
+        case .inner:
+            return try innerProduct(a, try elaborate(arguments[1]), range)
         default:
             preconditionFailure("\(function) is handled above")
         }
+    }
+
+    /// ⟨A, B⟩ = tr(Aᵀ B), the sum of the entrywise products: aᵀ b for columns, a bᵀ for rows.
+    private mutating func innerProduct(_ a: Typed, _ b: Typed, _ range: SourceRange) throws -> Typed {
+        guard unify(a.shape, b.shape) else {
+            let l = text(a.range), r = text(b.range)
+            throw shapeError("the inner product of \(l) and \(r) needs two operands of one shape: \(l) is "
+                                + "\(describe(a.shape)), \(r) is \(describe(b.shape))", at: b.range)
+        }
+        let s = freeze(a.shape)
+        let expr: Expr
+        if s.cols == .one {
+            expr = .product([.transpose(a.expr), b.expr])
+        } else if s.rows == .one {
+            expr = .product([a.expr, .transpose(b.expr)])
+        } else {
+            expr = .trace(.product([.transpose(a.expr), b.expr]))
+        }
+        return Typed(expr: expr, shape: .scalar, range: range)
     }
 
     /// `max(A, c)` / `min(A, c)` against a numeric constant, on either side.

@@ -7,6 +7,8 @@ enum BuiltinFunction: String, CaseIterable, Sendable {
     case norm, norm1, norm2
     case eye, ones, zeros
     case kron
+    /// The Frobenius inner product ⟨A, B⟩ = tr(Aᵀ B) of two operands of one shape.
+    case inner
 
     /// Other spellings of the same functions.
     static let aliases: [String: BuiltinFunction] = ["σ": .sigmoid, "trace": .tr, "ln": .log]
@@ -25,7 +27,7 @@ enum BuiltinFunction: String, CaseIterable, Sendable {
     /// The number of arguments it takes (`ones` and `zeros` take one or two).
     var arity: ClosedRange<Int> {
         switch self {
-        case .max, .min, .kron: 2...2
+        case .max, .min, .kron, .inner: 2...2
         case .ones, .zeros: 1...2
         default: 1...1
         }

@@ -1,12 +1,14 @@
-/// The brackets of the language; all three group, and `{}` after `1` makes an indicator.
+/// The brackets of the language: `()`, `[]` and `{}` group, and `{}` after `1` makes an indicator;
+/// `⟨a, b⟩` is the inner product.
 enum Bracket: Hashable, Sendable {
-    case paren, square, brace
+    case paren, square, brace, angle
 
     var open: Character {
         switch self {
         case .paren: "("
         case .square: "["
         case .brace: "{"
+        case .angle: "⟨"
         }
     }
 
@@ -15,6 +17,7 @@ enum Bracket: Hashable, Sendable {
         case .paren: ")"
         case .square: "]"
         case .brace: "}"
+        case .angle: "⟩"
         }
     }
 }
@@ -65,12 +68,30 @@ struct Token: Hashable, Sendable {
 }
 
 /// Splits expression text into tokens; offsets count `Character`s, as `SymbolicError` renders them.
+///
+/// LaTeX commands (`\frac`, `\lVert`, `\operatorname{tr}`, …) become the tokens of the same
+/// notation in text; see Lexer+LaTeX.swift.
 struct Lexer {
-    private let chars: [Character]
-    private var position = 0
+    let chars: [Character]
+    var position = 0
+    var tokens: [Token] = []
+    /// Whether whitespace (or LaTeX spacing) precedes the next token.
+    var spaceBefore = false
+    /// The brackets, `{` groups and `\left` delimiters open at `position`, innermost last.
+    var openings: [Opening] = []
+    /// Declared names (variables and dimensions), to read the printer's spelling of a name back.
+    let names: Set<String>
+    /// The LaTeX spelling of each declared name that is not spelled as in text (`W_{1}` for W1,
+    /// `\lambda`, `\mathit{lam}`), by first character, longest first.
+    let spellings: [Character: [(latex: [Character], name: String)]]
+    /// The spellings of the name just lexed that a LaTeX subscript may extend (`x` in `x_{i}`, `λ` and
+    /// `lambda` for `\lambda`); empty when no name was just lexed.
+    var subscriptBases: [String] = []
 
-    init(_ chars: [Character]) {
+    init(_ chars: [Character], names: [String] = []) {
         self.chars = chars
+        self.names = Set(names)
+        self.spellings = Lexer.spellings(of: names)
     }
 
     static let superscripts: [Character: Character] = [
@@ -89,36 +110,92 @@ struct Lexer {
         isIdentifierStart(c) || c.isASCII && c.isNumber || c == "_" || subscripts[c] != nil
     }
 
-    private func peek(_ offset: Int = 0) -> Character? {
+    func peek(_ offset: Int = 0) -> Character? {
         position + offset < chars.count ? chars[position + offset] : nil
     }
 
     mutating func tokenize() throws(SymbolicError) -> [Token] {
-        var tokens: [Token] = []
-        var spaceBefore = false
         while let c = peek() {
             if c.isWhitespace {
                 position += 1
-                spaceBefore = true
+                addSpace()
                 continue
             }
-            let start = position
-            let kind = try lexToken(c)
-            tokens.append(Token(kind: kind, range: SourceRange(start, position), spaceBefore: spaceBefore))
-            spaceBefore = false
+            try lexToken(c)
         }
+        try checkClosed()
         tokens.append(Token(kind: .end, range: SourceRange(chars.count, chars.count), spaceBefore: spaceBefore))
         return tokens
     }
 
-    private mutating func lexToken(_ c: Character) throws(SymbolicError) -> TokenKind {
+    /// Appends a token.
+    mutating func emit(_ kind: TokenKind, _ range: SourceRange) {
+        tokens.append(Token(kind: kind, range: range, spaceBefore: spaceBefore))
+        spaceBefore = false
+        subscriptBases = []
+    }
+
+    /// Appends a name: the first of `candidates` that is declared, else the first. A LaTeX subscript
+    /// may follow it (`x_{i}`, `\lambda_1`).
+    mutating func emitName(_ candidates: [String], _ range: SourceRange) {
+        emit(.identifier(candidates.first(where: names.contains) ?? candidates[0]), range)
+        subscriptBases = candidates
+    }
+
+    /// LaTeX spacing (`\,`, `~`): whitespace between tokens.
+    mutating func addSpace() {
+        spaceBefore = true
+        subscriptBases = []
+    }
+
+    /// Lexes the token (or, for LaTeX, the tokens) at `c`.
+    private mutating func lexToken(_ c: Character) throws(SymbolicError) {
+        let start = position
+        switch c {
+        case "\\":
+            return try lexCommand()
+        case "_" where !subscriptBases.isEmpty:
+            if lexSubscript() { return }
+        case "(", "[", "{", "⟨":
+            position += 1
+            let bracket: Bracket = c == "(" ? .paren : c == "[" ? .square : c == "{" ? .brace : .angle
+            return open(bracket, SourceRange(start, position))
+        case ")", "]", "}", "⟩":
+            position += 1
+            let bracket: Bracket = c == ")" ? .paren : c == "]" ? .square : c == "}" ? .brace : .angle
+            return try close(bracket, SourceRange(start, position))
+        case "~":
+            // LaTeX's non-breaking space.
+            position += 1
+            return addSpace()
+        default:
+            if Lexer.isIdentifierStart(c) { return lexName() }
+        }
+        var kind = try lexSymbol(c)
+        if case .number = kind, let scientific = lexScientificNotation(mantissa: start) { kind = .number(scientific) }
+        emit(kind, SourceRange(start, position))
+    }
+
+    /// A word (`X`, `lam`, `W1`, `x_i`, `XW`), or the LaTeX spelling of a declared name starting here.
+    private mutating func lexName() {
+        if lexSpelledName() { return }
+        let start = position
+        position += 1
+        while let d = peek(), Lexer.isIdentifierContinuation(d) {
+            // `XW_{1}`: the spelling of a declared name ends the word before it.
+            if spellings[d] != nil, spelledName(at: position) != nil { break }
+            position += 1
+        }
+        // `W_{1}`, `x_\lambda`: the subscript is LaTeX's, read by lexSubscript.
+        if chars[position - 1] == "_", position - 1 > start, peek() == "{" || peek() == "\\" { position -= 1 }
+        let word = String(chars[start..<position])
+        // `W_1` is also how LaTeX writes W1.
+        emitName([word] + Lexer.digitSubscriptJoined(word), SourceRange(start, position))
+    }
+
+    private mutating func lexSymbol(_ c: Character) throws(SymbolicError) -> TokenKind {
         if c.isASCII && c.isNumber || c == "." && peek(1).map({ $0.isASCII && $0.isNumber }) == true {
             return try lexNumber()
-        }
-        if Lexer.isIdentifierStart(c) {
-            let start = position
-            while let d = peek(), Lexer.isIdentifierContinuation(d) { position += 1 }
-            return .identifier(String(chars[start..<position]))
         }
         if Lexer.superscripts[c] != nil {
             var text = ""
@@ -154,12 +231,6 @@ struct Lexer {
         case ",": return .comma
         case "|": return .bar
         case "‖": return .doubleBar
-        case "(": return .open(.paren)
-        case "[": return .open(.square)
-        case "{": return .open(.brace)
-        case ")": return .close(.paren)
-        case "]": return .close(.square)
-        case "}": return .close(.brace)
         case "≥": return .compare(.greaterOrEqual)
         case "≤": return .compare(.lessOrEqual)
         case ">":

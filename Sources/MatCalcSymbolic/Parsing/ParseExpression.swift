@@ -10,17 +10,35 @@ public let maximumExpressionLength = 100_000
 /// - postfix `A^T A^⊤ A' A.T Aᵀ` (transpose), `A^{-1} A^-1 A⁻¹` (inverse), `A^{-T}`, `X^2 X^{3} X²`
 ///   (a matrix power of a square matrix, an ordinary power of a 1×1 one), `A.^p` (entrywise);
 /// - norms `||A||_F ||x||_2 ||x|| ||x||_1 ‖x‖₂`, absolute values `|A|`, masks `1{X W > 0}`, `(X W ≥ 0)`;
+/// - the Frobenius inner product `⟨A, B⟩` or `inner(A, B)`, tr(Aᵀ B) for two operands of one shape;
 /// - functions, with brackets or by juxtaposition (`log det(S)`, `log σ(X w)`): `tr det logdet inv diag
 ///   vec sum exp log sin cos tanh sigmoid σ relu abs sqrt step sign softmax softmax_rows logsumexp`,
 ///   `max(A, c)` and `min(A, c)` against a constant, `norm norm1 norm2`, `eye(n) ones(n) ones(n, m)
 ///   zeros(n, m)`;
 /// - `1` is the all-ones vector or matrix where the shape asks for one (`1^T log(A x)`, `X W + 1 b^T`)
-///   and otherwise the number 1; `I` is the identity (unless a variable is called I); a scalar added
+///   and otherwise the number 1 (always over a scalar: `(1/s) X` is X / s); `I` is the identity (unless a variable is called I); a scalar added
 ///   to a matrix is spread over it (`1 + exp(v)`); a dimension name is its size (`sqrt(d)`); a word
 ///   made of declared names is their product (`XW`).
 ///
 /// Precedence, loosest first: comparison; `+ -`; `⊗`; `⊙ ⊘ * @ /`; juxtaposition; unary minus;
 /// postfix. So `x^T A x / x^T x` is (xᵀAx)/(xᵀx) and `2 X ⊙ Y` is (2X) ⊙ Y.
+///
+/// LaTeX math (what ``Expr/latex`` writes, and the usual hand-written forms) reads as the same
+/// expressions, and may be mixed with the text notation:
+/// - `\|x\|_2`, `\lVert X \rVert_F`, `\Vert`, `\lvert a \rvert`, `\vert`; `\left` and `\right` (which
+///   must pair up) and `\bigl \bigr \big \Big \bigg \Bigg` before a delimiter are dropped;
+///   `\{ \}` are braces (`\mathbb{1}\{X W > 0\}`); `\langle A, B \rangle` is ⟨A, B⟩;
+/// - `\max \min \det \log \ln \exp \sin \cos \tanh \sqrt` (`\sqrt{x}`, not `\sqrt[n]{x}`), `\sigma`;
+///   `\operatorname{tr}`, `\mathrm{…}`, `\text{…}` around any function name (`diag`, `vec`,
+///   `softmax\_rows`, `Tr`); `\mathrm{d}` is the name d;
+/// - `^\top ^{\top} ^\intercal ^{\mathsf{T}}` (transpose), `^{-\top}`, `^{-1}`, `^{\circ 2}` (entrywise);
+/// - `\odot \circ` (Hadamard), `\oslash`, `\otimes`, `\cdot \times` (product), `\geq \leq`;
+/// - `\frac{a}{b}` (also `\dfrac`, `\tfrac`, `\frac12`) is one factor: `2 \frac{a}{b} X` is 2 (a/b) X;
+///   `1.5 \cdot 10^{-7}` is a number;
+/// - `\mathbf{…} \mathbb{…} \boldsymbol{…} \bm{…} \mathit{…} \mathsf{…} \mathcal{…}` are their contents
+///   (`\mathbf{1}^\top x`); Greek letters are names (`\lambda` is λ, or lambda if that is declared);
+///   a subscript extends a name (`W_{1}` and `W_1` are W1 when W1 is declared, `x_{i}` is x_i);
+/// - `\, \; \: \! \quad \qquad ~` and `\ ` are spaces. Any other command, `&` and `\\` are errors.
 ///
 /// ```swift
 /// let declarations: Declarations = ["X": MatrixShape(.named("n"), .named("d")), "w": .vector(.named("d"))]
@@ -94,7 +112,7 @@ private func parseWithReadings(_ source: String, _ declarations: Declarations,
     }
     let chars = Array(source)
     do {
-        var lexer = Lexer(chars)
+        var lexer = Lexer(chars, names: declarations.names + declarations.dimensionNames)
         let tokens = try lexer.tokenize()
         var parser = Parser(chars: chars, tokens: tokens, variables: declarations.names,
                             constants: ["I"] + declarations.dimensionNames, differentials: options.differentials)

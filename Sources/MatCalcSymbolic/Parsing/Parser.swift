@@ -216,7 +216,7 @@ struct Parser {
     /// After `.^` or `^∘`: a number (`-1` included).
     private mutating func parseEntrywiseExponent(after op: Token) throws -> Syntax.Postfix {
         switch try parseExponent(after: op) {
-        case .power(let p): return .entrywisePower(p)
+        case .power(let p), .entrywisePower(let p): return .entrywisePower(p)
         case .inverse: return .entrywisePower(-1)
         default:
             throw SymbolicError(.parse, "expected a number after '\(text(op))'",
@@ -226,9 +226,10 @@ struct Parser {
 
     private static let exponentHelp = "a number, T, -1 or -T"
 
-    /// After `^`: `T`, `⊤`, a signed number, `-T`, or one of those in `{}` or `()`.
+    /// After `^`: `T`, `⊤`, a signed number, `-T`, or one of those in `{}` or `()`; in braces also `∘p`
+    /// (LaTeX's `A^{\circ 2}`, the entrywise power).
     private mutating func parseExponent(after caret: Token) throws -> Syntax.Postfix {
-        if case .open(let bracket) = current.kind, bracket != .square {
+        if case .open(let bracket) = current.kind, bracket == .paren || bracket == .brace {
             let open = current
             advance()
             let inner = try parsePlainExponent(after: caret)
@@ -246,6 +247,17 @@ struct Parser {
     }
 
     private mutating func parsePlainExponent(after caret: Token) throws -> Syntax.Postfix {
+        guard current.kind == .hadamard else { return try parseSignedExponent(after: caret) }
+        advance()
+        switch try parseSignedExponent(after: caret) {
+        case .power(let p): return .entrywisePower(p)
+        case .inverse: return .entrywisePower(-1)
+        default:
+            throw SymbolicError(.parse, "expected a number after '∘' in the exponent", at: previous?.range ?? current.range)
+        }
+    }
+
+    private mutating func parseSignedExponent(after caret: Token) throws -> Syntax.Postfix {
         var negative = false
         if current.kind == .minus {
             negative = true
@@ -295,6 +307,7 @@ struct Parser {
         switch current.kind {
         case .identifier(let name): return try parseIdentifier(name)
         case .number(let value): return try parseNumber(value)
+        case .open(.angle): return try parseInnerProduct()
         case .open(let bracket): return try parseGroup(bracket)
         case .bar where atDoubleBar: return try parseNorm(ascii: true)
         case .bar: return try parseAbsolute()
@@ -379,7 +392,7 @@ struct Parser {
         }
         if BuiltinFunction(named: name) != nil {
             advance()
-            if case .open(let bracket) = current.kind { return try parseCall(name, nameRange, bracket) }
+            if case .open(let bracket) = current.kind, bracket != .angle { return try parseCall(name, nameRange, bracket) }
             guard startsOperand || current.kind == .minus else {
                 throw SymbolicError(.parse, "missing argument of '\(name)'", at: current.range)
             }
@@ -394,6 +407,17 @@ struct Parser {
             return try parseCall(name, nameRange, .paren)
         }
         return try node(.identifier(name), nameRange)
+    }
+
+    /// `⟨A, B⟩` (LaTeX `\langle A, B \rangle`): the inner product, read as `inner(A, B)`.
+    private mutating func parseInnerProduct() throws -> Syntax {
+        let open = current.range
+        let (arguments, end) = try parseArguments(.angle)
+        guard arguments.count == 2 else {
+            throw SymbolicError(.parse, "the inner product ⟨A, B⟩ takes two arguments, got \(arguments.count)",
+                                at: SourceRange(open.lowerBound, end))
+        }
+        return try node(.call("inner", nameRange: open, arguments), SourceRange(open.lowerBound, end))
     }
 
     private mutating func parseCall(_ name: String, _ nameRange: SourceRange, _ bracket: Bracket) throws -> Syntax {

@@ -202,6 +202,11 @@ struct MathPrinter {
         case .indicator(let a, let op, let b):
             return indicator(render(a), op, render(b))
 
+        case .trace(.identity(let n)):
+            // tr(I) would not say which size; the parser reads a dimension name back as tr(I_n).
+            var size = MathPiece(text: latex ? latexDim(n) : n.description, level: .atom)
+            if case .product = n { size.level = .product }
+            return size
         case .trace(let a):
             return call(operatorName("tr"), render(a))
         case .det(let a):
@@ -227,7 +232,9 @@ struct MathPrinter {
         case .norm(let a, let kind):
             return norm(render(a), kind, a.shape)
         case .softmax(let a):
-            return call(operatorName("softmax"), render(a))
+            // Of a matrix, the softmax of each row, which the language calls softmax_rows.
+            let rows = !a.shape.rows.isOne && !a.shape.cols.isOne
+            return call(operatorName(rows ? (latex ? "softmax\\_rows" : "softmax_rows") : "softmax"), render(a))
         case .logsumexp(let a):
             return call(operatorName("logsumexp"), render(a))
 
@@ -366,7 +373,9 @@ private let greekLetters: Set<String> = [
     "Gamma", "Delta", "Theta", "Lambda", "Xi", "Pi", "Sigma", "Upsilon", "Phi", "Psi", "Omega",
 ]
 
-private let unicodeGreek: [Character: String] = [
+/// The Greek letters the LaTeX printer writes as commands, by their Unicode letter (the LaTeX lexer
+/// reads the commands back).
+let unicodeGreek: [Character: String] = [
     "α": "alpha", "β": "beta", "γ": "gamma", "δ": "delta", "ε": "epsilon", "ζ": "zeta", "η": "eta", "θ": "theta",
     "ι": "iota", "κ": "kappa", "λ": "lambda", "μ": "mu", "ν": "nu", "ξ": "xi", "π": "pi", "ρ": "rho", "σ": "sigma",
     "τ": "tau", "υ": "upsilon", "φ": "phi", "χ": "chi", "ψ": "psi", "ω": "omega", "Γ": "Gamma", "Δ": "Delta",
