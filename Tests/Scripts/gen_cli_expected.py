@@ -1,5 +1,5 @@
 """Regenerates the CLI snapshots in Tests/MatCalcCLITests/Resources (derive_cli_expected.json,
-check_cli_expected.json) from the built `matcalc` (`swift build` first). Review the diff before
+check_cli_expected.json, steps_cli_expected.json, error_catalog.json) from the built `matcalc` (`swift build` first). Review the diff before
 committing: these are snapshots; the formulas and numbers in them are verified independently (the corpus
 tests: finite differences, autograd, closed forms; PyTorch's printed gradients)."""
 import json, pathlib, subprocess
@@ -57,6 +57,17 @@ CHECK = [
     ("bad_dims", ["check", "x^T x", "--var", "x: n", "--dims", "m=3"]),
     ("non_scalar", ["check", "X W", "--var", "X: 10x4", "--var", "W: 4x4"]),
     ("missing_npy", ANCHOR + ["--load", "X=/nonexistent/X.npy"]),
+]
+
+S = "@steps/"  # a derivation file in Tests/MatCalcCLITests/Resources/steps (the test passes its path)
+STEPS = [
+    ("least_squares_latex", ["steps", S + "least_squares.tex"]),
+    ("least_squares_transpose_lost", ["steps", S + "least_squares_transpose_lost.tex"]),
+    ("relu_errors_cancel", ["steps", S + "relu_errors_cancel.tex"]),
+    ("relu_errors_cancel_json", ["steps", S + "relu_errors_cancel.tex", "--format", "json"]),
+    ("parse_error_in_block", ["steps", S + "parse_error_in_block.tex"]),
+    ("relu_homework_text", ["steps", S + "relu_homework.txt", "--dims", "n=10,d=4,k=3"]),
+    ("least_squares_explain", ["steps", S + "least_squares.tex", "--explain", "--points", "2", "--seed", "7"]),
 ]
 
 XWY = ["--var", "X: n×d", "--var", "W: d×k", "--var", "Y: n×k"]
@@ -120,13 +131,24 @@ ERRORS = [
     ("randn: dimension not a number", ["randn", "3", "x"]),
     ("randn: too many elements", ["randn", "100000", "100000"]),
     ("unknown subcommand", ["integrate", "x"]),
+    ("steps: a file that does not exist", ["steps", "/nonexistent/derivation.tex"]),
+    ("steps: no lines to check", ["steps", S + "error_no_lines.txt"]),
+    ("steps: '= …' before 'df = …'", ["steps", S + "error_continuation_first.txt"]),
+    ("steps: a variable declared twice", ["steps", S + "error_declared_twice.txt"]),
+    ("steps: wrt names an undeclared variable", ["steps", S + "error_wrt_undeclared.txt"]),
+    ("steps: a line that is not a number", ["steps", S + "error_line_not_scalar.txt"]),
+    ("steps: unknown LaTeX command", ["steps", S + "error_unknown_latex_command.txt"]),
+    ("steps: dZ/dU where Z is not entrywise in U", ["steps", S + "error_not_entrywise.txt"]),
+    ("steps: LaTeX block with an unclosed \\left(", ["steps", S + "parse_error_in_block.tex"]),
+    ("steps: --points out of range", ["steps", S + "least_squares.tex", "--points", "0"]),
 ]
 
 
 def record(cases, resource):
     out = []
     for name, args in cases:
-        r = subprocess.run([M] + args, capture_output=True, text=True)
+        resolved = [str(ROOT / "Tests/MatCalcCLITests/Resources" / a[1:]) if a.startswith("@") else a for a in args]
+        r = subprocess.run([M] + resolved, capture_output=True, text=True)
         out.append({"name": name, "args": args, "status": r.returncode, "stdout": r.stdout, "stderr": r.stderr})
     path = ROOT / "Tests/MatCalcCLITests/Resources" / resource
     path.write_text(json.dumps({"cases": out}, indent=1, ensure_ascii=False))
@@ -135,6 +157,7 @@ def record(cases, resource):
 
 record(DERIVE, "derive_cli_expected.json")
 record(CHECK, "check_cli_expected.json")
+record(STEPS, "steps_cli_expected.json")
 record(ERRORS, "error_catalog.json")
 
 # docs/errors.md: the catalogue as a table.

@@ -154,7 +154,9 @@ struct StepsChecker {
 
     /// The value (1×1) of a line at a point: differentials become their directional derivatives.
     func value(_ e: Expr, at point: StepsPoint) throws -> Double {
-        try tensorValue(e, at: point).item(as: Double.self)
+        let t = try tensorValue(e, at: point)
+        guard t.count == 1 else { throw SymbolicError(.shape, "\(e.text) is \(e.shape), not a number") }
+        return t.item(as: Double.self)
     }
 
     func tensorValue(_ e: Expr, at point: StepsPoint) throws -> Tensor {

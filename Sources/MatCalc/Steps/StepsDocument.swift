@@ -217,6 +217,12 @@ private struct StepsReader {
             && ["df", "d(f)", "\\mathrm{d}f", "\\mathrm{d}(f)", "\\partialf"].contains(left.filter { !$0.isWhitespace })
         let lhs = left.isEmpty || unknownDf ? nil : try parse(left, at: indent, line: line, source: source, differentials: true)
         let expr = try parse(right, at: rightOffset, line: line, source: source, differentials: true)
+        // A line of the chain is a number, df; a line that is a matrix (often a product in the wrong order,
+        // gᵀ dE with a row dE) cannot equal it.
+        guard expr.shape.isScalar else {
+            throw fail("the line is \(expr.shape), but a line of the derivation is a number (df is a scalar); "
+                       + "for a vector or matrix dE write tr(Gᵀ dE) or gᵀ de", at: equals + 1, length: right.count)
+        }
         if let lhs, lhs.shape != expr.shape {
             throw fail("the two sides differ in shape: \(lhs.shape) and \(expr.shape)", length: trimmed.count)
         }

@@ -109,7 +109,7 @@ struct DifferentialEngine {
 }
 
 extension Expr {
-    /// ⟨G, dE⟩ as a derivation writes it: `tr(Gᵀ dE)`, `gᵀ de` for columns, `g de` for scalars, with
+    /// ⟨G, dE⟩ as a derivation writes it: `tr(Gᵀ dE)`, `gᵀ de` for columns, `de gᵀ` for rows, `g de` for scalars, with
     /// Gᵀ kept whole (not pushed into G) so the line reads like the hand derivation.
     static func displayInner(_ g: Expr, _ d: Expr) -> Expr {
         let (c, core) = g.coefficientAndCore
@@ -119,8 +119,11 @@ extension Expr {
             body = .trace(d)
         } else if core.shape.isScalar {
             body = core.numberValue == 1 ? d : .product([core, d])
-        } else if core.shape.isColumn || core.shape.isRow {
+        } else if core.shape.isColumn {
             body = .product([gT, d])
+        } else if core.shape.isRow {
+            // ⟨g, de⟩ for rows is de gᵀ (gᵀ de would be an outer product).
+            body = .product([d, gT])
         } else {
             body = .trace(.product([gT, d]))
         }

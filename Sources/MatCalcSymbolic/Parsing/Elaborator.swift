@@ -409,7 +409,7 @@ struct Elaborator {
     /// `dZ/dU` for Z defined as an entrywise function g of U: the matrix g′(U), by the engine's own rules
     /// (the gradient of Σᵢⱼ g(u)ᵢⱼ with respect to u is g′(u)).
     private mutating func entrywiseDerivative(_ a: Typed, _ b: Typed, _ range: SourceRange) throws -> Typed {
-        let fraction = "\(text(a.range)) / \(text(b.range))"
+        let fraction = text(range)
         guard case .differential(.variable(let name, _)) = a.expr, let definition = definitions[name] else {
             throw SymbolicError(.unsupported, "\(fraction): a derivative dZ/dU needs Z defined by 'let Z = g(U)' "
                                     + "with g entrywise", at: range)

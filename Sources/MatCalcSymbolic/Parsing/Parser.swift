@@ -447,7 +447,13 @@ struct Parser {
 
     private mutating func parseOneDifferential(_ name: String, _ nameRange: SourceRange) throws -> Syntax? {
         if name == "d" {
+            let start = index
             advance()
+            // A dimension called d stays a number where no operand follows (`sqrt(d)`).
+            if !startsOperand, constants.contains("d") {
+                index = start
+                return nil
+            }
             guard startsOperand else { throw SymbolicError(.parse, "missing operand of the differential 'd'", at: current.range) }
             let operand = try parsePrefix()
             return try node(.differential(operand), SourceRange(nameRange.lowerBound, operand.range.upperBound))
