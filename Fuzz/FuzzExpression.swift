@@ -48,13 +48,16 @@ func fuzzExpression(_ text: String) -> Int {
         decls = parsed
         source = String(text[text.index(after: newline)...])
     }
+    // The same text as a line of a derivation too: differentials on, Z defined as max(X W, 0) (so that
+    // `dZ/d(XW)` and `\frac{dZ}{dXW}` resolve).
+    var total = derivationLine(source, decls)
     let f: Expr
     do {
         f = try parseExpression(source, declarations: decls)
     } catch {
-        return error.description.utf8.count
+        return total &+ error.description.utf8.count
     }
-    var total = printAll(f)
+    total &+= printAll(f)
     // Derivatives only of expressions of at most 80 nodes: a gradient's size grows with the square of
     // the objective's and the time to derive it faster (x^T A A … A x with 110 A's takes seconds under
     // ASan; see docs/robustness.md), so bigger inputs exercise the parser and the printers only.
@@ -88,6 +91,19 @@ func fuzzExpression(_ text: String) -> Int {
         }
     }
     return total
+}
+
+/// Parses `source` as `matcalc steps` parses a line, and prints what it read.
+private func derivationLine(_ source: String, _ decls: Declarations) -> Int {
+    let z = Expr.maximum(.product([.variable("X", MatrixShape(.named("n"), .named("d"))),
+                                   .variable("W", MatrixShape(.named("d"), .named("k")))]), 0)
+    let options = ParseOptions(differentials: true, definitions: ["Z": z])
+    do {
+        let (line, readings) = try parseExpressionExplained(source, declarations: decls.adding("Z", z.shape), options: options)
+        return line.text.utf8.count &+ line.latex.utf8.count &+ readings.count
+    } catch {
+        return error.description.utf8.count
+    }
 }
 
 nonisolated(unsafe) private var sink = 0

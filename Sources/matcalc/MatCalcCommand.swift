@@ -46,14 +46,21 @@ extension MatCalcCommand {
 }
 
 /// The expression argument, or standard input when it is `-` (for expressions longer than the
-/// operating system's 128 KiB argument limit). At most 1 MiB is read.
+/// operating system's 128 KiB argument limit).
 func readExpression(_ argument: String) throws -> String {
     guard argument == "-" else { return argument }
+    return try readText("-", what: "the expression on standard input").trimmingCharacters(in: .whitespacesAndNewlines)
+}
+
+/// A file's text, or standard input's for `-`: at most 1 MiB of UTF-8.
+func readText(_ path: String, what: String) throws -> String {
     let limit = 1 << 20
-    let data = FileHandle.standardInput.readData(ofLength: limit + 1)
-    guard data.count <= limit else { throw UsageError("the expression on standard input is longer than 1 MiB") }
-    guard let text = String(data: data, encoding: .utf8) else { throw UsageError("the expression on standard input is not UTF-8") }
-    return text.trimmingCharacters(in: .whitespacesAndNewlines)
+    let handle = path == "-" ? FileHandle.standardInput : FileHandle(forReadingAtPath: path)
+    guard let handle else { throw UsageError("cannot read the file '\(path)'") }
+    let data = handle.readData(ofLength: limit + 1)
+    guard data.count <= limit else { throw UsageError("\(what) is longer than 1 MiB") }
+    guard let text = String(data: data, encoding: .utf8) else { throw UsageError("\(what) is not UTF-8") }
+    return text
 }
 
 /// A user error of the CLI: what is wrong and why, printed as `Error: …`.

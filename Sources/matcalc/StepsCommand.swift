@@ -48,7 +48,7 @@ struct StepsCommand: ParsableCommand {
         guard format == "text" || format == "json" else { throw UsageError("--format must be text or json, got '\(format)'") }
         guard (1...20).contains(points) else { throw UsageError("--points must be between 1 and 20, got \(points)") }
         let seed = try RandnCommand.parseSeed(seed)
-        let text = try Self.read(file)
+        let text = try readText(file, what: file == "-" ? "the derivation on standard input" : "the derivation '\(file)'")
         let document = try StepsDocument(parsing: text)
         let sizes = try CheckCommand.parseDims(dims, declarations: document.variables)
         let result: StepsResult
@@ -65,18 +65,4 @@ struct StepsCommand: ParsableCommand {
         if result.exitCode != 0 { throw ExitCode(result.exitCode) }
     }
 
-    /// The file's text, or standard input for `-`; at most 1 MiB.
-    static func read(_ path: String) throws -> String {
-        let limit = 1 << 20
-        let data: Data
-        if path == "-" {
-            data = FileHandle.standardInput.readData(ofLength: limit + 1)
-        } else {
-            guard let handle = FileHandle(forReadingAtPath: path) else { throw UsageError("cannot read the file '\(path)'") }
-            data = handle.readData(ofLength: limit + 1)
-        }
-        guard data.count <= limit else { throw UsageError("the derivation '\(path)' is longer than 1 MiB") }
-        guard let text = String(data: data, encoding: .utf8) else { throw UsageError("the derivation '\(path)' is not UTF-8") }
-        return text
-    }
 }

@@ -47,6 +47,12 @@ import Testing
                 source = String(text[text.index(after: newline)...])
             }
         }
+        let z = Expr.maximum(.product([.variable("X", MatrixShape(.named("n"), .named("d"))),
+                                       .variable("W", MatrixShape(.named("d"), .named("k")))]), 0)
+        if let (line, _) = try? parseExpressionExplained(
+            source, declarations: declarations.adding("Z", z.shape), options: ParseOptions(differentials: true, definitions: ["Z": z])) {
+            _ = line.text + line.latex
+        }
         guard let f = try? parseExpression(source, declarations: declarations) else { return }
         _ = printAll(f)
         guard f.nodeCount(upTo: 80) <= 80 else { return }
