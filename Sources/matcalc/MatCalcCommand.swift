@@ -7,7 +7,7 @@ struct MatCalcCommand: ParsableCommand {
     static let configuration = CommandConfiguration(
         commandName: "matcalc",
         abstract: "Matrix calculus: derive gradients of matrix expressions and verify them numerically.",
-        subcommands: [CheckCommand.self, DeriveCommand.self, StepsCommand.self, RandnCommand.self]
+        subcommands: [CheckCommand.self, DeriveCommand.self, StepsCommand.self, BenchCommand.self, RandnCommand.self]
     )
 
     /// Runs the command; every user error exits with status 2 and its message on stderr

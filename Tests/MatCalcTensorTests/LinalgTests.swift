@@ -189,7 +189,7 @@ private let b32: [[Double]] = [[1.1, 0.2], [-0.4, 2.5], [0.9, -1.6]]
 
     private func check<T: TensorFloat>(
         _: T.Type, m: Int, n: Int, k: Int, transA: Bool, transB: Bool, pad: Int, alpha: Double, beta: Double,
-        tolerance: Double
+        tolerance: Double, builtin: Bool = false
     ) {
         // Leading dimensions `pad` larger than needed exercise the strided access.
         let lda = (transA ? m : k) + pad, ldb = (transB ? k : n) + pad, ldc = n + pad
@@ -203,9 +203,16 @@ private let b32: [[Double]] = [[1.1, 0.2], [-0.4, 2.5], [0.9, -1.6]]
         let at = a.map { T(converting: $0) }, bt = b.map { T(converting: $0) }
         var ct = c.map { T(converting: $0) }
         ct.withUnsafeMutableBufferPointer { cp in
-            gemm(
-                m: m, n: n, k: k, a: at, lda: lda, transA: transA, b: bt, ldb: ldb, transB: transB,
-                c: cp.baseAddress!, ldc: ldc, alpha: T(converting: alpha), beta: T(converting: beta))
+            // `gemm` hands products past the threshold to the run-time BLAS when there is one.
+            if builtin {
+                builtinGEMM(
+                    m: m, n: n, k: k, a: at, lda: lda, transA: transA, b: bt, ldb: ldb, transB: transB,
+                    c: cp.baseAddress!, ldc: ldc, alpha: T(converting: alpha), beta: T(converting: beta))
+            } else {
+                gemm(
+                    m: m, n: n, k: k, a: at, lda: lda, transA: transA, b: bt, ldb: ldb, transB: transB,
+                    c: cp.baseAddress!, ldc: ldc, alpha: T(converting: alpha), beta: T(converting: beta))
+            }
         }
         var worst = 0.0
         for i in 0..<m {
@@ -222,6 +229,21 @@ private let b32: [[Double]] = [[1.1, 0.2], [-0.4, 2.5], [0.9, -1.6]]
             check(Double.self, m: m, n: n, k: k, transA: transA, transB: transB, pad: 0, alpha: 1, beta: 0, tolerance: 1e-12)
             check(Float.self, m: m, n: n, k: k, transA: transA, transB: transB, pad: 3, alpha: 1, beta: 0, tolerance: 1e-4)
             check(Double.self, m: m, n: n, k: k, transA: transA, transB: transB, pad: 2, alpha: -1.5, beta: 0.5, tolerance: 1e-12)
+        }
+    }
+
+    /// Both paths on products past the BLAS threshold: the run-time BLAS (when one is installed; the
+    /// built-in kernel otherwise) and the built-in kernel, each against the naive loop.
+    @Test(arguments: [false, true])
+    func largeProductsOnBothPaths(builtin: Bool) {
+        print("matmul backend: \(BLASBackend.current)")
+        for (m, n, k) in [(70, 90, 60), (33, 1, 1100), (1, 64, 600)] where m * n * k >= blasThreshold {
+            for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
+                check(Double.self, m: m, n: n, k: k, transA: tA, transB: tB, pad: 1, alpha: 0.5, beta: -2,
+                      tolerance: 1e-11, builtin: builtin)
+                check(Float.self, m: m, n: n, k: k, transA: tA, transB: tB, pad: 0, alpha: 1, beta: 0,
+                      tolerance: 1e-3, builtin: builtin)
+            }
         }
     }
 

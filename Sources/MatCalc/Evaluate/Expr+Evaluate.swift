@@ -53,6 +53,20 @@ public func evaluate(
     try Evaluator(e, variables: variables, sizes: sizes, dtype: dtype).value(e)
 }
 
+/// Evaluates several expressions over the same variables, computing each repeated subexpression once
+/// (`X W` in f, ∂f/∂W and ∂f/∂X): what evaluating a derived gradient together with f costs.
+///
+/// Same conventions and errors as ``evaluate(_:variables:sizes:dtype:)``. Subexpressions are shared
+/// when the expressions have at most 20,000 nodes in all (past that, looking them up costs more).
+public func evaluate(
+    _ exprs: [Expr], variables: [String: Tensor], sizes: [String: Int], dtype: DType? = nil
+) throws -> [Tensor] {
+    let all = Expr.sum(exprs)
+    let evaluator = try Evaluator(all, variables: variables, sizes: sizes, dtype: dtype)
+    if exprs.reduce(0, { $0 + $1.nodeCount(upTo: 20_000) }) <= 20_000 { evaluator.memo = [:] }
+    return try exprs.map { try evaluator.value($0) }
+}
+
 extension Tensor {
     /// The tensor in the natural (PyTorch) shape for a matrix shape: rank 0 for a scalar, 1-D for
     /// a column or row vector, 2-D `[rows, cols]` for a matrix. The inverse of what ``evaluate(_:variables:sizes:dtype:)``
@@ -66,10 +80,12 @@ extension Tensor {
 }
 
 /// The evaluation of one expression: resolved sizes, the constants' dtype, the variables in 2-D.
-private struct Evaluator {
+private final class Evaluator {
     var sizes: [String: Int]
     var inputs: [String: Tensor] = [:]
     let dtype: DType
+    /// Values of the subexpressions computed so far, when they are shared (nil: not shared).
+    var memo: [Expr: Tensor]? = nil
 
     init(_ e: Expr, variables: [String: Tensor], sizes: [String: Int], dtype: DType?) throws {
         self.sizes = sizes
@@ -140,6 +156,14 @@ private struct Evaluator {
 
     /// The value, 2-D.
     func value(_ e: Expr) throws -> Tensor {
+        guard memo != nil, !e.children.isEmpty else { return try compute(e) }
+        if let known = memo?[e] { return known }
+        let result = try compute(e)
+        memo?[e] = result
+        return result
+    }
+
+    private func compute(_ e: Expr) throws -> Tensor {
         switch e {
         case .variable(let name, _):
             return inputs[name]!

@@ -1,7 +1,7 @@
 // The matrix-multiply kernel behind `matmul`, `inverse` and `solve`.
 //
-// The interface is BLAS's `?gemm` for row-major storage, C = alpha·op(A)·op(B) + beta·C, so a
-// later change can forward to `cblas_sgemm`/`cblas_dgemm` without touching the callers.
+// The interface is BLAS's `?gemm` for row-major storage, C = alpha·op(A)·op(B) + beta·C; large
+// products go to `cblas_sgemm`/`cblas_dgemm` when a BLAS was found at run time (BLAS.swift).
 
 /// Computes `C = alpha·op(A)·op(B) + beta·C` for row-major matrices.
 ///
@@ -23,6 +23,28 @@ func gemm<T: TensorFloat>(
     precondition(ldc >= max(n, 1), "gemm: ldc \(ldc) < n \(n)")
     precondition(lda >= max(transA ? m : k, 1), "gemm: lda \(lda) too small")
     precondition(ldb >= max(transB ? k : n, 1), "gemm: ldb \(ldb) too small")
+    if m == 0 || n == 0 { return }
+    // Below ~32³ multiply-adds the library call costs more than it saves (BENCHMARKS.md).
+    if m * n * k >= blasThreshold,
+        CBLAS.shared.gemm(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB,
+                          c: c, ldc: ldc, alpha: alpha, beta: beta) {
+        return
+    }
+    builtinGEMM(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB, c: c, ldc: ldc,
+                alpha: alpha, beta: beta)
+}
+
+/// The size m·n·k from which `gemm` hands a product to the run-time BLAS, when there is one.
+let blasThreshold = 32 * 32 * 32
+
+/// The built-in kernel: `gemm` without a BLAS (same contract).
+func builtinGEMM<T: TensorFloat>(
+    m: Int, n: Int, k: Int,
+    a: UnsafePointer<T>, lda: Int, transA: Bool = false,
+    b: UnsafePointer<T>, ldb: Int, transB: Bool = false,
+    c: UnsafeMutablePointer<T>, ldc: Int,
+    alpha: T = 1, beta: T = 0
+) {
     if m == 0 || n == 0 { return }
 
     if beta == 0 {
