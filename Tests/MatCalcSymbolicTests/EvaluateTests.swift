@@ -151,6 +151,20 @@ func evaluated(_ e: Expr) throws -> Tensor {
         expectValues(raw.naturalShaped(as: c.expr.shape), c.values, shape: c.shape)
     }
 
+    /// One plan over all the cases (their subexpressions shared, `X W` computed once) gives each case's
+    /// NumPy value, as evaluating it alone does.
+    @Test func planSharesSubexpressionsAndKeepsValues() throws {
+        let cases = EvaluationCases.all
+        let values = try EvaluationPlan(cases.map(\.expr)).run(variables: Inputs.variables, sizes: Inputs.sizes)
+        #expect(values.count == cases.count)
+        for (c, raw) in zip(cases, values) { expectValues(raw.naturalShaped(as: c.expr.shape), c.values, shape: c.shape) }
+        // A singular matrix in one expression fails the whole run, as it fails `evaluate`.
+        let singular = ["A": Tensor([[1.0, 2.0, 3.0], [2.0, 4.0, 6.0], [0.0, 0.0, 1.0]])]
+        #expect(throws: (any Error).self) {
+            try EvaluationPlan([.inverse(F.A), .trace(F.A)]).run(variables: singular, sizes: Inputs.sizes)
+        }
+    }
+
     @Test func everyExprCaseIsCovered() {
         func caseName(_ e: Expr) -> String { String(String(describing: e).prefix { $0 != "(" }) }
         var seen = Set<String>()

@@ -54,17 +54,51 @@ public func evaluate(
 }
 
 /// Evaluates several expressions over the same variables, computing each repeated subexpression once
-/// (`X W` in f, ∂f/∂W and ∂f/∂X): what evaluating a derived gradient together with f costs.
-///
-/// Same conventions and errors as ``evaluate(_:variables:sizes:dtype:)``. Subexpressions are shared
-/// when the expressions have at most 20,000 nodes in all (past that, looking them up costs more).
+/// (`X W` in f, ∂f/∂W and ∂f/∂X). Same conventions and errors as ``evaluate(_:variables:sizes:dtype:)``;
+/// to evaluate the same expressions many times, make an ``EvaluationPlan`` once.
 public func evaluate(
     _ exprs: [Expr], variables: [String: Tensor], sizes: [String: Int], dtype: DType? = nil
 ) throws -> [Tensor] {
-    let all = Expr.sum(exprs)
-    let evaluator = try Evaluator(all, variables: variables, sizes: sizes, dtype: dtype)
-    if exprs.reduce(0, { $0 + $1.nodeCount(upTo: 20_000) }) <= 20_000 { evaluator.memo = [:] }
-    return try exprs.map { try evaluator.value($0) }
+    try EvaluationPlan(exprs).run(variables: variables, sizes: sizes, dtype: dtype)
+}
+
+/// Expressions prepared for evaluation over many sets of values: every distinct subexpression is one
+/// step, computed once per run and found by its position, not by comparing trees.
+public struct EvaluationPlan: Sendable {
+    /// The distinct subexpressions, children before parents.
+    private var steps: [Expr] = []
+    /// For each step, the steps of its children.
+    private var arguments: [[Int]] = []
+    private var outputs: [Int] = []
+    /// Each variable's declared shape, and the variables in order of appearance.
+    private var declared: [String: MatrixShape] = [:]
+    private var names: [String] = []
+
+    public init(_ exprs: [Expr]) {
+        var index: [Expr: Int] = [:]
+        func add(_ e: Expr) -> Int {
+            if let known = index[e] { return known }
+            let args = e.children.map(add)
+            if case .variable(let name, let shape) = e, declared[name] == nil {
+                declared[name] = shape
+                names.append(name)
+            }
+            steps.append(e)
+            arguments.append(args)
+            index[e] = steps.count - 1
+            return steps.count - 1
+        }
+        outputs = exprs.map(add)
+    }
+
+    /// The value of each expression, 2-D, as ``evaluate(_:variables:sizes:dtype:)`` gives it.
+    public func run(variables: [String: Tensor], sizes: [String: Int], dtype: DType? = nil) throws -> [Tensor] {
+        let evaluator = try Evaluator(declared: declared, names: names, variables: variables, sizes: sizes, dtype: dtype)
+        var values: [Tensor] = []
+        values.reserveCapacity(steps.count)
+        for (e, args) in zip(steps, arguments) { values.append(try evaluator.compute(e, args.map { values[$0] })) }
+        return outputs.map { values[$0] }
+    }
 }
 
 extension Tensor {
@@ -84,18 +118,19 @@ private final class Evaluator {
     var sizes: [String: Int]
     var inputs: [String: Tensor] = [:]
     let dtype: DType
-    /// Values of the subexpressions computed so far, when they are shared (nil: not shared).
-    var memo: [Expr: Tensor]? = nil
 
-    init(_ e: Expr, variables: [String: Tensor], sizes: [String: Int], dtype: DType?) throws {
-        self.sizes = sizes
+    convenience init(_ e: Expr, variables: [String: Tensor], sizes: [String: Int], dtype: DType?) throws {
         var declared: [String: MatrixShape] = [:]
         func collect(_ x: Expr) {
             if case .variable(let name, let shape) = x, declared[name] == nil { declared[name] = shape }
             x.children.forEach(collect)
         }
         collect(e)
-        let names = e.variableNames
+        try self.init(declared: declared, names: e.variableNames, variables: variables, sizes: sizes, dtype: dtype)
+    }
+
+    init(declared: [String: MatrixShape], names: [String], variables: [String: Tensor], sizes: [String: Int], dtype: DType?) throws {
+        self.sizes = sizes
         for name in names where variables[name] == nil { throw EvaluationError.missingVariable(name) }
 
         // Sizes of names the caller did not give come from the variables' tensors.
@@ -156,14 +191,11 @@ private final class Evaluator {
 
     /// The value, 2-D.
     func value(_ e: Expr) throws -> Tensor {
-        guard memo != nil, !e.children.isEmpty else { return try compute(e) }
-        if let known = memo?[e] { return known }
-        let result = try compute(e)
-        memo?[e] = result
-        return result
+        try compute(e, e.children.map(value))
     }
 
-    private func compute(_ e: Expr) throws -> Tensor {
+    /// The value of `e` (2-D) from the values of its children, `c[i]` for `e.children[i]`.
+    func compute(_ e: Expr, _ c: [Tensor]) throws -> Tensor {
         switch e {
         case .variable(let name, _):
             return inputs[name]!
@@ -177,37 +209,33 @@ private final class Evaluator {
             return Tensor.zeros([try size(s.rows), try size(s.cols)], dtype: dtype)
 
         case .sum(let terms):
-            guard let first = terms.first else { return constant(0) }
-            var out = try value(first)
-            for t in terms.dropFirst() { out = out + (try value(t)) }
-            return out
+            guard !terms.isEmpty else { return constant(0) }
+            return c.dropFirst().reduce(c[0], +)
         case .product(let factors):
-            guard let first = factors.first else { return constant(1) }
-            var out = try value(first)
-            for f in factors.dropFirst() { out = out.matmul(try value(f)) }
-            return out
-        case .scale(let s, let a):
-            return try value(s) * value(a)
-        case .divide(let a, let s):
-            return try value(a) / value(s)
-        case .hadamard(let a, let b):
-            return try value(a) * value(b)
-        case .hadamardDivide(let a, let b):
-            return try value(a) / value(b)
-        case .kronecker(let a, let b):
-            return Tensor.kron(try value(a), try value(b))
+            guard !factors.isEmpty else { return constant(1) }
+            return c.dropFirst().reduce(c[0]) { $0.matmul($1) }
+        case .scale:
+            return c[0] * c[1]
+        case .divide:
+            return c[0] / c[1]
+        case .hadamard:
+            return c[0] * c[1]
+        case .hadamardDivide:
+            return c[0] / c[1]
+        case .kronecker:
+            return Tensor.kron(c[0], c[1])
 
-        case .transpose(let a):
-            return try value(a).t()
-        case .inverse(let a):
-            return try value(a).inverse()
-        case .matrixPower(let a, let k):
-            return try value(a).matrixPower(k)
-        case .power(let a, let p):
-            return try value(a).pow(p)
+        case .transpose:
+            return c[0].t()
+        case .inverse:
+            return try c[0].inverse()
+        case .matrixPower(_, let k):
+            return try c[0].matrixPower(k)
+        case .power(_, let p):
+            return c[0].pow(p)
 
-        case .apply(let f, let a):
-            let x = try value(a)
+        case .apply(let f, _):
+            let x = c[0]
             switch f {
             case .exp: return x.exp()
             case .log: return x.log()
@@ -221,15 +249,15 @@ private final class Evaluator {
             case .step: return mask(x > 0)
             case .sign: return x.sign()
             }
-        case .maximum(let a, let c):
+        case .maximum(_, let bound):
             // where(A > c, A, c): the derivative is 1{A > c}, 0 at ties (like relu at 0).
-            let x = try value(a)
-            return Tensor.where(x > c, x, scalar(c))
-        case .minimum(let a, let c):
-            let x = try value(a)
-            return Tensor.where(x < c, x, scalar(c))
-        case .indicator(let a, let op, let b):
-            let x = try value(a), y = try value(b)
+            let x = c[0]
+            return Tensor.where(x > bound, x, scalar(bound))
+        case .minimum(_, let bound):
+            let x = c[0]
+            return Tensor.where(x < bound, x, scalar(bound))
+        case .indicator(_, let op, _):
+            let x = c[0], y = c[1]
             switch op {
             case .greater: return mask(x > y)
             case .greaterOrEqual: return mask(x >= y)
@@ -237,29 +265,29 @@ private final class Evaluator {
             case .lessOrEqual: return mask(x <= y)
             }
 
-        case .trace(let a):
-            return try value(a).trace().reshaped([1, 1])
-        case .det(let a):
-            return try value(a).det().reshaped([1, 1])
-        case .logdet(let a, let absolute):
-            let x = try value(a)
+        case .trace:
+            return c[0].trace().reshaped([1, 1])
+        case .det:
+            return c[0].det().reshaped([1, 1])
+        case .logdet(_, let absolute):
+            let x = c[0]
             return (absolute ? x.slogdet().logAbsDet : x.logdet()).reshaped([1, 1])
         case .diag(let a):
-            let x = try value(a)
+            let x = c[0]
             if a.shape.cols.size(in: [:]) == 1 { return x.reshaped([-1]).diag() }
             return x.diag().reshaped([-1, 1])
-        case .vec(let a):
-            return try value(a).t().reshaped([-1, 1])
-        case .sumEntries(let a):
-            return try value(a).sum().reshaped([1, 1])
-        case .norm(let a, let kind):
-            return try value(a).norm(p: kind == .one ? 1 : 2).reshaped([1, 1])
+        case .vec:
+            return c[0].t().reshaped([-1, 1])
+        case .sumEntries:
+            return c[0].sum().reshaped([1, 1])
+        case .norm(_, let kind):
+            return c[0].norm(p: kind == .one ? 1 : 2).reshaped([1, 1])
         case .softmax(let a):
             // A column: over its entries; a matrix (or row): in each row.
-            let x = try value(a)
+            let x = c[0]
             return x.softmax(dim: a.shape.cols.size(in: [:]) == 1 ? 0 : 1)
-        case .logsumexp(let a):
-            return try value(a).logsumexp().reshaped([1, 1])
+        case .logsumexp:
+            return c[0].logsumexp().reshaped([1, 1])
 
         case .differential:
             throw EvaluationError.unsupported("the differential \(e.text): differentials only appear in derivations")
