@@ -1,3 +1,4 @@
+import Foundation
 import Testing
 @testable import MatCalcTensor
 
@@ -130,5 +131,24 @@ import Testing
             #expect(String(decoding: result.standardErrorContent, as: UTF8.self).contains(
                 "cat(): Sizes of tensors must match except in dimension 0. Expected size 3 but got size 2 for tensor [1, 2] in dimension 1"))
         }
+    }
+}
+
+/// Passes past `parallelElementThreshold` run on several threads; each chunk must write exactly its
+/// range. Compared element by element with a plain loop (CI runs this suite under ThreadSanitizer).
+@Suite struct ParallelElementwiseTests {
+    @Test(arguments: [parallelElementThreshold - 1, parallelElementThreshold, 3 * parallelElementThreshold + 7])
+    func largePassesEqualAPlainLoop(_ n: Int) {
+        let a = (0..<n).map { Double($0 % 1000) / 250 - 2 }
+        let b = (0..<n).map { Double(($0 * 7) % 999) / 333 - 1.5 }
+        let x = Tensor(shape: [n], scalars: a), y = Tensor(shape: [n], scalars: b)
+        #expect((x + y).scalars(as: Double.self) == zip(a, b).map { $0 + $1 })
+        #expect((x * 3.0).scalars(as: Double.self) == a.map { $0 * 3 })
+        #expect((2.0 - x).scalars(as: Double.self) == a.map { 2 - $0 })
+        #expect(x.relu().scalars(as: Double.self) == a.map { max($0, 0) })
+        #expect(x.exp().scalars(as: Double.self) == a.map { Foundation.exp($0) })
+        #expect((x > y).scalars(as: Bool.self) == zip(a, b).map { $0 > $1 })
+        let f = x.to(.float32)
+        #expect((f * f).scalars(as: Float.self) == a.map { Float($0) * Float($0) })
     }
 }

@@ -1,5 +1,32 @@
 // The loops every elementwise op runs: one pass over contiguous buffers, with the op's closure
-// specialised and inlined into the loop (no per-element dispatch or allocation).
+// specialised and inlined into the loop (no per-element dispatch or allocation). Large passes are
+// split across the cores (`inChunks`).
+
+import Foundation
+
+/// The element count from which an elementwise pass is split across the cores: below it, waking a
+/// second thread costs more than the pass (measured in BENCHMARKS.md).
+@usableFromInline let parallelElementThreshold = 1 << 17
+
+/// The cores elementwise passes use.
+@usableFromInline let elementwiseThreads = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
+
+/// Calls `body` on disjoint ranges covering 0..<n: one range below the threshold, one per core above it.
+@inlinable
+func inChunks(_ n: Int, _ body: (Range<Int>) -> Void) {
+    let chunks = n >= parallelElementThreshold ? elementwiseThreads : 1
+    guard chunks > 1 else { return body(0..<n) }
+    let size = (n + chunks - 1) / chunks
+    // The chunks write disjoint ranges of one output buffer and only read shared inputs, and the body
+    // does not outlive this call: safe to share, though its captures are not Sendable.
+    withoutActuallyEscaping(body) { body in
+        nonisolated(unsafe) let chunk = body
+        DispatchQueue.concurrentPerform(iterations: chunks) { c in
+            let lower = c * size
+            if lower < n { chunk(lower..<min(n, lower + size)) }
+        }
+    }
+}
 
 /// Applies `f` to each element of `x`.
 @inlinable
@@ -7,7 +34,7 @@ func mapBuffer<A, R>(_ x: [A], _ f: (A) -> R) -> [R] {
     let n = x.count
     return [R](unsafeUninitializedCapacity: n) { out, initialized in
         x.withUnsafeBufferPointer { px in
-            for i in 0..<n { out[i] = f(px[i]) }
+            inChunks(n) { range in for i in range { out[i] = f(px[i]) } }
         }
         initialized = n
     }
@@ -25,13 +52,13 @@ func broadcastMap<A, B, R>(
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 if aShape == bShape {
-                    for i in 0..<n { out[i] = f(pa[i], pb[i]) }
+                    inChunks(n) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
                 } else if pb.count == 1 {
                     let y = pb[0]
-                    for i in 0..<n { out[i] = f(pa[i], y) }
+                    inChunks(n) { range in for i in range { out[i] = f(pa[i], y) } }
                 } else if pa.count == 1 {
                     let x = pa[0]
-                    for i in 0..<n { out[i] = f(x, pb[i]) }
+                    inChunks(n) { range in for i in range { out[i] = f(x, pb[i]) } }
                 } else {
                     broadcastLoop(pa, aShape, pb, bShape, shape, n, out, f)
                 }
