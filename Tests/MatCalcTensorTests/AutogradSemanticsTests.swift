@@ -58,6 +58,14 @@ import Testing
         let s = w.sum()
         try s.backward()
         try s.backward()
+        // + and − save nothing (AddBackward0, SubBackward0 keep only alpha in PyTorch); relu and a
+        // power with a constant exponent keep their input, so a second pass through them fails.
+        let t = (w + 1 - w).sum()
+        try t.backward()
+        try t.backward()
+        let r = (w.relu() - 1).pow(2).sum()
+        try r.backward()
+        #expect(throws: AutogradError.graphFreed(node: "PowBackward0")) { try r.backward() }
     }
 
     @Test func backwardWithExplicitGradient() throws {

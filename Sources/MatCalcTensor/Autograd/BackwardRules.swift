@@ -4,8 +4,11 @@
 /// Rules are written with tensor ops, so with `createGraph` the backward pass is itself recorded
 /// and can be differentiated again (Hessians by double backward).
 enum BackwardRule {
-    case unary(UnaryOp, input: Tensor, output: Tensor)
-    case binary(BinaryOp, lhs: Tensor, rhs: Tensor, output: Tensor)
+    /// The output is kept only by the ops whose derivative is written with it (exp, sqrt, tanh, sigmoid).
+    case unary(UnaryOp, input: Tensor, output: Tensor?)
+    /// Only what the op's derivative reads is kept: nothing for + and −, the operands for the others,
+    /// and the output of a power only when its exponent needs a gradient (as PyTorch saves them).
+    case binary(BinaryOp, lhs: Tensor?, rhs: Tensor?, output: Tensor?)
     case clamp(input: Tensor, min: Double?, max: Double?)
     case select(condition: Tensor)
     case sum(inputShape: [Int], dims: [Int], keepdim: Bool)
@@ -30,8 +33,9 @@ enum BackwardRule {
     /// Whether the rule holds tensors that a backward pass without `retainGraph` frees.
     var savesTensors: Bool {
         switch self {
-        case .unary, .binary, .clamp, .select, .extremum, .extremumAlong, .matmul, .norm, .inverse, .det,
-            .logAbsDet, .solve:
+        case .binary(let op, _, _, _):
+            op != .add && op != .sub
+        case .unary, .clamp, .select, .extremum, .extremumAlong, .matmul, .norm, .inverse, .det, .logAbsDet, .solve:
             true
         case .sum, .permute, .reshape, .expand, .narrow, .cat, .toDType, .trace, .diagonal, .diagEmbed:
             false
@@ -45,7 +49,7 @@ enum BackwardRule {
     func inputGradients(_ g: Tensor, needs: [Bool], createGraph: Bool) throws -> [Tensor?] {
         switch self {
         case .unary(let op, let x, let saved):
-            let y = createGraph ? x.apply(op) : saved
+            let y = createGraph ? x.apply(op) : saved ?? x.apply(op)
             switch op {
             case .neg: return [-g]
             case .abs: return [g * x.signMask()]
@@ -56,14 +60,20 @@ enum BackwardRule {
             case .cos: return [-(g * x.sin())]
             case .tanh: return [g * (1 - y * y)]
             case .sigmoid: return [g * (y * (1 - y))]
-            // relu′(0) = 0, PyTorch's convention: the mask is y > 0, not y ≥ 0.
-            case .relu: return [g * (y > 0)]
+            // relu′(0) = 0, PyTorch's convention: the mask is x > 0 (= y > 0), not x ≥ 0.
+            case .relu: return [g * (x > 0)]
             }
 
-        case .binary(let op, let a, let b, let saved):
+        case .binary(let op, let lhs, let rhs, let saved):
             switch op {
             case .add: return [g, g]
             case .sub: return [g, needs[1] ? -g : nil]
+            default: break
+            }
+            // Every other binary op keeps both operands.
+            let a = lhs!, b = rhs!
+            switch op {
+            case .add, .sub: return []
             case .mul: return [needs[0] ? g * b : nil, needs[1] ? g * a : nil]
             case .div: return [needs[0] ? g / b : nil, needs[1] ? -(g * a) / (b * b) : nil]
             case .pow:
@@ -72,7 +82,7 @@ enum BackwardRule {
                 let ga = needs[0] ? g * b * a.pow(b - 1) : nil
                 var gb: Tensor?
                 if needs[1] {
-                    let y = createGraph ? a.pow(b) : saved
+                    let y = createGraph ? a.pow(b) : saved ?? a.pow(b)
                     let zeroBase = (a .== 0.0) * (b >= 0.0)
                     gb = Tensor.where(zeroBase, Tensor.zeros([], dtype: g.dtype), g * y * a.log())
                 }

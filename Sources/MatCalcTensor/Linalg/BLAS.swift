@@ -70,7 +70,7 @@ struct CBLAS: @unchecked Sendable {
     }
 
     private static func load() -> CBLAS {
-        let setting = getenv("MATCALC_BLAS").map { String(cString: $0) }
+        let setting = getenv("MATCALC_BLAS").map { String(cString: $0) }.flatMap { $0.isEmpty ? nil : $0 }
         if setting == "builtin" || setting == "none" { return builtin("MATCALC_BLAS=\(setting!)") }
         #if canImport(Darwin)
         let candidates = setting.map { [$0] } ?? ["/System/Library/Frameworks/Accelerate.framework/Accelerate", "libopenblas.dylib"]

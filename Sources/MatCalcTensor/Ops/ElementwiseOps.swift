@@ -163,7 +163,8 @@ extension Tensor {
         case .bool: preconditionFailure("unreachable: bool is promoted above")
         }
         let out = Tensor(shape: shape, storage: storage)
-        return out.recorded(op.gradFnName, .unary(op, input: self, output: out), [self])
+        let keepsOutput = op == .exp || op == .sqrt || op == .tanh || op == .sigmoid
+        return out.recorded(op.gradFnName, .unary(op, input: self, output: keepsOutput ? out : nil), [self])
     }
 
     /// Applies a binary elementwise op with NumPy/PyTorch broadcasting and dtype promotion.
@@ -184,7 +185,12 @@ extension Tensor {
             storage = .bool(op.apply(a.scalars(as: Bool.self), a.shape, b.scalars(as: Bool.self), b.shape, shape))
         }
         let out = Tensor(shape: shape, storage: storage)
-        return out.recorded(op.gradFnName, .binary(op, lhs: a, rhs: b, output: out), [a, b])
+        let rule: BackwardRule = switch op {
+        case .add, .sub: .binary(op, lhs: nil, rhs: nil, output: nil)
+        case .pow: .binary(op, lhs: a, rhs: b, output: b.requiresGrad ? out : nil)
+        default: .binary(op, lhs: a, rhs: b, output: nil)
+        }
+        return out.recorded(op.gradFnName, rule, [a, b])
     }
 
     /// A Python-style number as a rank-0 tensor beside `self`: it never widens a float tensor
