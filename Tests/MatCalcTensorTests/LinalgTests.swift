@@ -237,7 +237,8 @@ private let b32: [[Double]] = [[1.1, 0.2], [-0.4, 2.5], [0.9, -1.6]]
     @Test(arguments: [false, true])
     func largeProductsOnBothPaths(builtin: Bool) {
         print("matmul backend: \(BLASBackend.current)")
-        for (m, n, k) in [(70, 90, 60), (33, 1, 1100), (1, 64, 600)] where m * n * k >= blasThreshold {
+        #expect([(70, 90, 60), (65, 1, 1100), (1, 128, 600)].allSatisfy { $0.0 * $0.1 * $0.2 >= blasThreshold })
+        for (m, n, k) in [(70, 90, 60), (65, 1, 1100), (1, 128, 600)] where m * n * k >= blasThreshold {
             for (tA, tB) in [(false, false), (true, false), (false, true), (true, true)] {
                 check(Double.self, m: m, n: n, k: k, transA: tA, transB: tB, pad: 1, alpha: 0.5, beta: -2,
                       tolerance: 1e-11, builtin: builtin)

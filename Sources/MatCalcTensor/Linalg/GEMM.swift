@@ -24,7 +24,7 @@ func gemm<T: TensorFloat>(
     precondition(lda >= max(transA ? m : k, 1), "gemm: lda \(lda) too small")
     precondition(ldb >= max(transB ? k : n, 1), "gemm: ldb \(ldb) too small")
     if m == 0 || n == 0 { return }
-    // Below ~32³ multiply-adds the library call costs more than it saves (BENCHMARKS.md).
+    // Below ~40³ multiply-adds the library call costs more than it saves (BENCHMARKS.md).
     if m * n * k >= blasThreshold,
         CBLAS.shared.gemm(m: m, n: n, k: k, a: a, lda: lda, transA: transA, b: b, ldb: ldb, transB: transB,
                           c: c, ldc: ldc, alpha: alpha, beta: beta) {
@@ -35,7 +35,7 @@ func gemm<T: TensorFloat>(
 }
 
 /// The size m·n·k from which `gemm` hands a product to the run-time BLAS, when there is one.
-let blasThreshold = 32 * 32 * 32
+let blasThreshold = 40 * 40 * 40
 
 /// The built-in kernel: `gemm` without a BLAS (same contract).
 func builtinGEMM<T: TensorFloat>(
