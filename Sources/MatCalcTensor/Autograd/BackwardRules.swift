@@ -132,8 +132,14 @@ enum BackwardRule {
             let b2 = b.rank == 1 ? b.unsqueeze(-1) : b
             let batch = Shape.broadcast(Array(a2.shape.dropLast(2)), Array(b2.shape.dropLast(2))) ?? []
             let g2 = g.reshaped(batch + [a2.shape[a2.rank - 2], b2.shape[b2.rank - 1]])
-            let ga = needs[0] ? g2.matmul(b2.mT).sum(toShape: a2.shape).reshaped(a.shape) : nil
-            let gb = needs[1] ? a2.mT.matmul(g2).sum(toShape: b2.shape).reshaped(b.shape) : nil
+            // Without a graph to record, the transposes are GEMM flags instead of copies.
+            func product(_ x: Tensor, _ y: Tensor, transposeX: Bool, transposeY: Bool) -> Tensor {
+                createGraph
+                    ? (transposeX ? x.mT : x).matmul(transposeY ? y.mT : y)
+                    : Tensor.matmul(x, y, transposeA: transposeX, transposeB: transposeY)
+            }
+            let ga = needs[0] ? product(g2, b2, transposeX: false, transposeY: true).sum(toShape: a2.shape).reshaped(a.shape) : nil
+            let gb = needs[1] ? product(a2, g2, transposeX: true, transposeY: false).sum(toShape: b2.shape).reshaped(b.shape) : nil
             return [ga, gb]
 
         case .permute(let perm):
