@@ -39,7 +39,7 @@ struct BenchReport: Encodable {
     }
 
     var text: String {
-        var out = ["matmul backend: \(BLASBackend.current)", "elementwise ops: \(elementwiseThreads) thread"]
+        var out = ["matmul backend: \(BLASBackend.current)", "elementwise passes of 2^17 elements or more: \(elementwiseThreads) threads"]
         if let numpy { out.append("numpy: \(numpy)") }
         out.append("")
         out.append("size            dtype    method     median        GFLOP/s   vs NumPy")
@@ -66,7 +66,7 @@ struct Benchmark {
     var report: BenchReport {
         let backend = BLASBackend.current
         return BenchReport(backend: backend.kind.rawValue, kernel: backend.kernel, blasThreads: backend.threads,
-                           elementwiseThreads: 1, numpy: numpyVersion, rows: rows)
+                           elementwiseThreads: max(1, min(8, ProcessInfo.processInfo.activeProcessorCount)), numpy: numpyVersion, rows: rows)
     }
 
     /// The median seconds of `body` and the repetitions it took.
