@@ -175,8 +175,6 @@ struct StepsReport: Encodable {
     /// Six significant digits (or `digits`), as people read numbers.
     static func number(_ x: Double, digits: Int = 6) -> String {
         guard x.isFinite else { return x.isNaN ? "nan" : x > 0 ? "inf" : "-inf" }
-        if x == 0 { return "0" }
-        let text = String(format: "%.\(digits)g", x)
-        return text
+        return x == 0 ? "0" : String(format: "%.\(digits)g", x)
     }
 }

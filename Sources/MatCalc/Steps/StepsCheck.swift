@@ -282,7 +282,6 @@ struct StepsChecker {
             guard let f = inlined["f"] else {
                 return .init(variable: c.variable, line: c.line, gradient: shown, valid: nil, maxRelativeDifference: nil)
             }
-            let shape = document.variables.shape(of: c.variable)!
             let derived = try? differentiate(f, wrt: [c.variable]).gradients.first?.1
             var worst = 0.0
             var valid = true
@@ -296,7 +295,6 @@ struct StepsChecker {
                     if Swift.abs(x - y) > options.rtol * scale + 1e-12 { valid = false }
                 }
             }
-            _ = shape
             return .init(variable: c.variable, line: c.line, gradient: shown, valid: valid, maxRelativeDifference: worst)
         }
     }
