@@ -79,7 +79,8 @@ struct Benchmark {
             try body()
             let t1 = DispatchTime.now().uptimeNanoseconds
             times.append(Double(t1 - t0) / 1e9)
-            if times.count >= 3, Double(t1 - start) / 1e9 >= minTime { break }
+            // At least 5 timings, so that one slow repetition cannot move the median.
+            if times.count >= 5, Double(t1 - start) / 1e9 >= minTime { break }
         }
         times.sort()
         return (times[times.count / 2], times.count)
@@ -159,7 +160,7 @@ struct Benchmark {
             while len(times) < 100000:
                 t0 = time.perf_counter(); step(); t1 = time.perf_counter()
                 times.append(t1 - t0)
-                if len(times) >= 3 and t1 - start >= min_time: break
+                if len(times) >= 5 and t1 - start >= min_time: break
             times.sort()
             print(json.dumps({"median": times[len(times) // 2], "version": np.__version__}))
             """

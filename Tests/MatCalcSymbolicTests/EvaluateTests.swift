@@ -49,6 +49,14 @@ enum EvaluationCases {
         ("productMatrix", .product([F.t(F.X), F.A, F.X]), [2, 2], [7.875, -3.0, -2.6875, 41.625]),
         ("productScalar", .product([F.t(F.x), F.A, F.x]), [], [18.5]),
         ("productOuter", .product([F.x, F.t(F.y)]), [3, 3], [0.75, 0.125, -0.375, -1.5, -0.25, 0.75, 3.0, 0.5, -1.5]),
+        // Transposed factors are read by the GEMM, negated terms subtracted, 2^k multiples moved
+        // onto the smallest factor: W.T @ X.T, S - A, A - S, 2 * X @ W.T, 3 * X.T @ Y, -0.5 * X.T @ Y
+        ("productTransposedBoth", .product([F.t(F.W), F.t(F.X)]), [2, 3], [-3.5, 6.25, -0.25, -2.5, 1.75, 1.6875]),
+        ("sumNegatedFirst", .sum([.scale(.number(-1), F.A), F.S]), [3, 3], [2.0, 2.0, 0.0, 1.0, 0.0, -0.75, -0.5, -0.25, -2.0]),
+        ("sumNegatedLast", .sum([F.A, .scale(.number(-1), F.S)]), [3, 3], [-2.0, -2.0, 0.0, -1.0, 0.0, 0.75, 0.5, 0.25, 2.0]),
+        ("scaledProduct", .scale(.number(2), .product([F.X, F.t(F.W)])), [3, 2], [5.0, 1.0, -5.5, 6.5, -2.0, -5.625]),
+        ("scaledProductOdd", .scale(.number(3), .product([F.t(F.X), F.Y])), [2, 2], [1.125, 7.5, -10.3125, 17.25]),
+        ("scaledProductHalf", .scale(.number(-0.5), .product([F.t(F.X), F.Y])), [2, 2], [-0.1875, -1.25, 1.71875, -2.875]),
         // np.sum(np.log(A @ np.abs(x)))
         ("productOnes", .product([F.t(F.ones), .apply(.log, .product([F.A, absX]))]), [], [3.8066624897703196]),
         ("scaleScalarVar", .scale(F.λ, F.w), [2], [0.22499999999999998, -0.5249999999999999]),

@@ -78,7 +78,7 @@ public struct EvaluationPlan: Sendable {
         var index: [Expr: Int] = [:]
         func add(_ e: Expr) -> Int {
             if let known = index[e] { return known }
-            let args = e.children.map(add)
+            let args = Evaluator.operands(of: e).map(add)
             if case .variable(let name, let shape) = e, declared[name] == nil {
                 declared[name] = shape
                 names.append(name)
@@ -189,12 +189,50 @@ private final class Evaluator {
     private func scalar(_ x: Double) -> Tensor { Tensor.full([], x, dtype: dtype) }
     private func mask(_ t: Tensor) -> Tensor { t.to(dtype) }
 
-    /// The value, 2-D.
-    func value(_ e: Expr) throws -> Tensor {
-        try compute(e, e.children.map(value))
+    /// The product of `factors` from their operands' values (a transposed factor's value untransposed).
+    private func product(_ factors: [Expr], _ c: [Tensor]) -> Tensor {
+        guard !factors.isEmpty else { return constant(1) }
+        let transposed = factors.map { if case .transpose = $0 { true } else { false } }
+        if factors.count == 1 { return transposed[0] ? c[0].t() : c[0] }
+        var value = c[0]
+        for i in 1..<factors.count {
+            value = Tensor.matmul(value, c[i], transposeA: i == 1 && transposed[0], transposeB: transposed[i])
+        }
+        return value
     }
 
-    /// The value of `e` (2-D) from the values of its children, `c[i]` for `e.children[i]`.
+    /// The value, 2-D.
+    func value(_ e: Expr) throws -> Tensor {
+        try compute(e, Evaluator.operands(of: e).map(value))
+    }
+
+    /// The expressions whose values `compute` takes for `e`: its children, except that a transposed
+    /// factor of a product is taken untransposed, for the GEMM to read transposed (no copy of Xᵀ).
+    /// A negated term of a sum is taken unnegated, to be subtracted (a + (−y) is a − y exactly).
+    /// A power-of-two multiple of a product, 2 Z Wᵀ, scales the smallest factor instead of the
+    /// result (exact either way).
+    static func operands(of e: Expr) -> [Expr] {
+        switch e {
+        case .product(let factors):
+            return factors.map { if case .transpose(let inner) = $0 { inner } else { $0 } }
+        case .sum(let terms):
+            return terms.map { negated($0) ?? $0 }
+        case .scale(.number(let c), .product(let factors)) where isPowerOfTwo(c):
+            return [.number(c)] + operands(of: .product(factors))
+        default:
+            return e.children
+        }
+    }
+
+    /// `t` for a term −t, written as −1 · t.
+    private static func negated(_ e: Expr) -> Expr? {
+        if case .scale(.number(-1), let t) = e { return t }
+        return nil
+    }
+
+    private static func isPowerOfTwo(_ c: Double) -> Bool { c.isFinite && c != 0 && c.significand == 1 }
+
+    /// The value of `e` (2-D) from the values of its operands, `c[i]` for `operands(of: e)[i]`.
     func compute(_ e: Expr, _ c: [Tensor]) throws -> Tensor {
         switch e {
         case .variable(let name, _):
@@ -210,10 +248,17 @@ private final class Evaluator {
 
         case .sum(let terms):
             guard !terms.isEmpty else { return constant(0) }
-            return c.dropFirst().reduce(c[0], +)
+            var value = Evaluator.negated(terms[0]) == nil ? c[0] : -c[0]
+            for i in 1..<terms.count { value = Evaluator.negated(terms[i]) == nil ? value + c[i] : value - c[i] }
+            return value
         case .product(let factors):
-            guard !factors.isEmpty else { return constant(1) }
-            return c.dropFirst().reduce(c[0]) { $0.matmul($1) }
+            return product(factors, c)
+        case .scale(.number(let k), .product(let factors)) where Evaluator.isPowerOfTwo(k):
+            // c[0] is k; the smallest factor takes it.
+            var factorValues = Array(c.dropFirst())
+            let smallest = factorValues.indices.min { factorValues[$0].count < factorValues[$1].count }!
+            factorValues[smallest] = factorValues[smallest] * c[0]
+            return product(factors, factorValues)
         case .scale:
             return c[0] * c[1]
         case .divide:

@@ -24,11 +24,23 @@ final class Node: @unchecked Sendable {
     /// `retainGraph` has freed the saved tensors.
     var rule: BackwardRule?
     var inputs: [Edge]
+    /// The output's shape: the shape of the gradient this node's rule receives.
+    let shape: [Int]
 
-    init(name: String, rule: BackwardRule, inputs: [Edge]) {
+    init(name: String, rule: BackwardRule, inputs: [Edge], shape: [Int]) {
         self.name = name
         self.rule = rule
         self.inputs = inputs
+        self.shape = shape
+    }
+
+    /// Whether the rule can take the output's gradient still in a smaller shape that broadcasts to
+    /// the output's (the gradient of a sum is one number, not a tensor of copies of it). True for
+    /// elementwise rules whose inputs that need a gradient have the output's shape: broadcasting g
+    /// there gives each input's gradient exactly, with no reduction to make.
+    func takesBroadcastGradient(needs: [Bool]) -> Bool {
+        guard rule?.isElementwise == true else { return false }
+        return zip(inputs, needs).allSatisfy { edge, need in !need || edge.shape == shape }
     }
 
     // Releasing the last tensor of a long graph would free node after node recursively and
@@ -86,7 +98,7 @@ extension Tensor {
     func recorded(_ name: String, _ rule: @autoclosure () -> BackwardRule, _ inputs: [Tensor]) -> Tensor {
         guard inputs.contains(where: \.requiresGrad), GradMode.isEnabled, dtype.isFloatingPoint else { return self }
         var out = self
-        out.autograd = AutogradMeta(requiresGrad: true, gradFn: Node(name: name, rule: rule(), inputs: inputs.map(Edge.init)))
+        out.autograd = AutogradMeta(requiresGrad: true, gradFn: Node(name: name, rule: rule(), inputs: inputs.map(Edge.init), shape: shape))
         return out
     }
 

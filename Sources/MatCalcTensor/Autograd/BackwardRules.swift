@@ -42,6 +42,16 @@ enum BackwardRule {
         }
     }
 
+    /// Whether the rule is elementwise: the output's element i depends on the inputs' element i only.
+    var isElementwise: Bool {
+        switch self {
+        case .unary, .binary, .clamp, .select: true
+        case .sum, .extremum, .extremumAlong, .matmul, .permute, .reshape, .expand, .narrow, .cat, .toDType, .trace,
+             .diagonal, .diagEmbed, .norm, .inverse, .det, .logAbsDet, .solve:
+            false
+        }
+    }
+
     /// The gradients of the inputs given the output's gradient `g` (vector–Jacobian products).
     /// `needs[i]` says whether input i wants one; results may still have the broadcast shape,
     /// which the engine reduces. Saved outputs are used as they are unless a graph is being
@@ -49,7 +59,8 @@ enum BackwardRule {
     func inputGradients(_ g: Tensor, needs: [Bool], createGraph: Bool) throws -> [Tensor?] {
         switch self {
         case .unary(let op, let x, let saved):
-            let y = createGraph ? x.apply(op) : saved ?? x.apply(op)
+            // The output, for the rules written with it (computed only for those).
+            var y: Tensor { createGraph ? x.apply(op) : saved ?? x.apply(op) }
             switch op {
             case .neg: return [-g]
             case .abs: return [g * x.signMask()]
@@ -58,10 +69,17 @@ enum BackwardRule {
             case .sqrt: return [g / (y * 2)]
             case .sin: return [g * x.cos()]
             case .cos: return [-(g * x.sin())]
-            case .tanh: return [g * (1 - y * y)]
-            case .sigmoid: return [g * (y * (1 - y))]
-            // relu′(0) = 0, PyTorch's convention: the mask is x > 0 (= y > 0), not x ≥ 0.
-            case .relu: return [g * (x > 0)]
+            case .tanh:
+                let y = y
+                return [g * (1 - y * y)]
+            case .sigmoid:
+                let y = y
+                return [g * (y * (1 - y))]
+            // relu′(0) = 0, PyTorch's convention; like its threshold_backward, g passes unless x ≤ 0
+            // (so where x is NaN). Without a graph to record: one fused pass, the same numbers.
+            case .relu:
+                if !createGraph, let fused = x.reluGradient(g) { return [fused] }
+                return [Tensor.where(x <= 0.0, Tensor.zeros([], dtype: g.dtype), g)]
             }
 
         case .binary(let op, let lhs, let rhs, let saved):
@@ -79,7 +97,9 @@ enum BackwardRule {
             case .pow:
                 // d(a^b) = b a^(b−1) da + a^b log(a) db; at a = 0 with b ≥ 0 the db term is 0
                 // (PyTorch masks it rather than return 0·(−inf) = NaN).
-                let ga = needs[0] ? g * b * a.pow(b - 1) : nil
+                // A number exponent without a graph to record: one fused pass, the same numbers.
+                let fused = needs[0] && !createGraph ? a.powerGradient(g, exponent: b) : nil
+                let ga = needs[0] ? fused ?? g * b * a.pow(b - 1) : nil
                 var gb: Tensor?
                 if needs[1] {
                     let y = createGraph ? a.pow(b) : saved ?? a.pow(b)
@@ -107,9 +127,11 @@ enum BackwardRule {
             return [needs[0] ? Tensor.where(condition, g, zero) : nil, needs[1] ? Tensor.where(condition, zero, g) : nil]
 
         case .sum(let shape, let dims, let keepdim):
+            // g broadcast back over the summed dims; the engine expands it only where a rule needs
+            // the full shape.
             var kept = shape
             for d in dims { kept[d] = 1 }
-            return [(keepdim ? g : g.reshaped(kept)).expand(shape)]
+            return [keepdim ? g : g.reshaped(kept)]
 
         case .extremum(let x, let y):
             // max()/min() over all elements: ties share the gradient evenly.
@@ -133,13 +155,8 @@ enum BackwardRule {
             let batch = Shape.broadcast(Array(a2.shape.dropLast(2)), Array(b2.shape.dropLast(2))) ?? []
             let g2 = g.reshaped(batch + [a2.shape[a2.rank - 2], b2.shape[b2.rank - 1]])
             // Without a graph to record, the transposes are GEMM flags instead of copies.
-            func product(_ x: Tensor, _ y: Tensor, transposeX: Bool, transposeY: Bool) -> Tensor {
-                createGraph
-                    ? (transposeX ? x.mT : x).matmul(transposeY ? y.mT : y)
-                    : Tensor.matmul(x, y, transposeA: transposeX, transposeB: transposeY)
-            }
-            let ga = needs[0] ? product(g2, b2, transposeX: false, transposeY: true).sum(toShape: a2.shape).reshaped(a.shape) : nil
-            let gb = needs[1] ? product(a2, g2, transposeX: true, transposeY: false).sum(toShape: b2.shape).reshaped(b.shape) : nil
+            let ga = needs[0] ? Tensor.matmul(g2, b2, transposeA: false, transposeB: true).sum(toShape: a2.shape).reshaped(a.shape) : nil
+            let gb = needs[1] ? Tensor.matmul(a2, g2, transposeA: true, transposeB: false).sum(toShape: b2.shape).reshaped(b.shape) : nil
             return [ga, gb]
 
         case .permute(let perm):

@@ -78,10 +78,13 @@ public enum Autograd {
         let captureIDs = targets.map { Set($0.map(ObjectIdentifier.init)) }
 
         // A gradient arriving at a tensor: captured, accumulated into a leaf, or queued for its node.
+        // A gradient may arrive still in a smaller shape that broadcasts to `shape` (see
+        // `Node.takesBroadcastGradient`); what leaves the engine is expanded.
         var pending: [ObjectIdentifier: Tensor] = [:]
-        func deliver(_ grad: Tensor, to meta: AutogradMeta) {
-            let grad = createGraph ? grad : grad.detach()
+        func deliver(_ grad: Tensor, to meta: AutogradMeta, shape: [Int]) {
+            var grad = createGraph ? grad : grad.detach()
             let id = ObjectIdentifier(meta)
+            if grad.shape != shape && (meta.gradFn == nil || captureIDs?.contains(id) == true) { grad = grad.expand(shape) }
             if let captureIDs, captureIDs.contains(id) {
                 captured[id] = captured[id].map { $0 + grad } ?? grad
                 if meta.gradFn == nil { return }
@@ -95,19 +98,23 @@ public enum Autograd {
         }
 
         try GradMode.$isEnabled.withValue(createGraph) {
-            deliver(seed, to: rootMeta)
+            deliver(seed, to: rootMeta, shape: root.shape)
             guard let rootNode = rootMeta.gradFn else { return }
             for node in topologicalOrder(from: rootNode) {
-                guard let g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+                guard var g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
                 guard let rule = node.rule else { throw AutogradError.graphFreed(node: node.name) }
                 let needs = node.inputs.map { $0.meta?.requiresGrad ?? false }
+                if g.shape != node.shape && !node.takesBroadcastGradient(needs: needs) { g = g.expand(node.shape) }
                 let grads = try rule.inputGradients(g, needs: needs, createGraph: createGraph)
                 for (edge, grad) in zip(node.inputs, grads) {
                     guard let meta = edge.meta, meta.requiresGrad, var grad else { continue }
-                    // Broadcasting's gradient reduction, for every op, happens here.
-                    if grad.shape != edge.shape { grad = grad.sum(toShape: edge.shape) }
+                    // Broadcasting's gradient reduction, for every op, happens here; a gradient that
+                    // still broadcasts to the input's shape travels on as it is.
+                    if grad.shape != edge.shape && Shape.broadcast(grad.shape, edge.shape) != edge.shape {
+                        grad = grad.sum(toShape: edge.shape)
+                    }
                     if grad.dtype != edge.dtype { grad = grad.to(edge.dtype) }
-                    deliver(grad, to: meta)
+                    deliver(grad, to: meta, shape: edge.shape)
                 }
                 if !retainGraph && rule.savesTensors { node.rule = nil }
             }

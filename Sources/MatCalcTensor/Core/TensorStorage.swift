@@ -33,19 +33,25 @@ public enum TensorStorage: Sendable, Equatable {
         // Same-type reads reinterpret the array (identical layout) instead of casting it,
         // which would be an O(n) dynamic cast in unspecialized code.
         switch self {
+        // Conversions to the float types are spelled out so that they run as concrete loops.
         case .float32(let v):
             if T.self == Float.self { return unsafeBitCast(v, to: [T].self) }
-            return v.map { T(converting: Double($0)) }
+            if T.self == Double.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Double($0) }, to: [T].self) }
+            return MatCalcTensor.mapBuffer(v) { T(converting: Double($0)) }
         case .float64(let v):
             if T.self == Double.self { return unsafeBitCast(v, to: [T].self) }
-            if T.self == Float.self { return unsafeBitCast(v.map { Float($0) }, to: [T].self) }
-            return v.map { T(converting: $0) }
+            if T.self == Float.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Float($0) }, to: [T].self) }
+            return MatCalcTensor.mapBuffer(v) { T(converting: $0) }
         case .int64(let v):
             if T.self == Int64.self { return unsafeBitCast(v, to: [T].self) }
-            return v.map { T(converting: Double($0)) }
+            if T.self == Float.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Float(Double($0)) }, to: [T].self) }
+            if T.self == Double.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Double($0) }, to: [T].self) }
+            return MatCalcTensor.mapBuffer(v) { T(converting: Double($0)) }
         case .bool(let v):
             if T.self == Bool.self { return unsafeBitCast(v, to: [T].self) }
-            return v.map { T(converting: $0 ? 1 : 0) }
+            if T.self == Float.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { $0 ? Float(1) : 0 }, to: [T].self) }
+            if T.self == Double.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { $0 ? 1.0 : 0 }, to: [T].self) }
+            return MatCalcTensor.mapBuffer(v) { T(converting: $0 ? 1 : 0) }
         }
     }
 
@@ -57,15 +63,15 @@ public enum TensorStorage: Sendable, Equatable {
         case .float64: return .float64(values(as: Double.self))
         case .bool:
             switch self {
-            case .float32(let v): return .bool(v.map { $0 != 0 })
-            case .float64(let v): return .bool(v.map { $0 != 0 })
-            case .int64(let v): return .bool(v.map { $0 != 0 })
+            case .float32(let v): return .bool(MatCalcTensor.mapBuffer(v) { $0 != 0 })
+            case .float64(let v): return .bool(MatCalcTensor.mapBuffer(v) { $0 != 0 })
+            case .int64(let v): return .bool(MatCalcTensor.mapBuffer(v) { $0 != 0 })
             case .bool: return self
             }
         case .int64:
             switch self {
             case .int64: return self
-            case .bool(let v): return .int64(v.map { $0 ? 1 : 0 })
+            case .bool(let v): return .int64(MatCalcTensor.mapBuffer(v) { $0 ? 1 : 0 })
             default: return .int64(values(as: Int64.self))
             }
         }

@@ -62,8 +62,34 @@ extension Tensor {
     private func normForward(p: Double) -> Tensor {
         precondition(!p.isNaN, "norm: p must not be NaN")
         precondition(!(isEmpty && p < 0), "norm: the \(p) norm of an empty tensor is undefined")
-        let value = Tensor.vectorNorm(scalars(as: Double.self), p: p)
+        let value = Tensor.euclideanNormFastPath(self, p: p) ?? Tensor.vectorNorm(scalars(as: Double.self), p: p)
         return Tensor(shape: [], storage: TensorStorage.float64([value]).converted(to: dtype.floatingPromoted))
+    }
+
+    /// The 2-norm of a float tensor in one pass, squares summed in Double by 4 running sums; nil when
+    /// that sum under- or overflows (0 or ∞ with nonzero input), which the scaled general path handles.
+    private static func euclideanNormFastPath(_ x: Tensor, p: Double) -> Double? {
+        guard p == 2 else { return nil }
+        func sumOfSquares<T: TensorFloat>(_ values: [T]) -> Double {
+            values.withUnsafeBufferPointer { v in
+                var s0 = 0.0, s1 = 0.0, s2 = 0.0, s3 = 0.0
+                var i = 0
+                while i + 4 <= v.count {
+                    let a = v[i].doubleValue, b = v[i + 1].doubleValue, c = v[i + 2].doubleValue, d = v[i + 3].doubleValue
+                    s0 += a * a; s1 += b * b; s2 += c * c; s3 += d * d
+                    i += 4
+                }
+                while i < v.count { let a = v[i].doubleValue; s0 += a * a; i += 1 }
+                return (s0 + s1) + (s2 + s3)
+            }
+        }
+        let sum: Double
+        switch x.dtype {
+        case .float32: sum = sumOfSquares(x.scalars(as: Float.self))
+        case .float64: sum = sumOfSquares(x.scalars(as: Double.self))
+        case .int64, .bool: return nil
+        }
+        return sum.isFinite && sum != 0 ? sum.squareRoot() : nil
     }
 
     /// The Frobenius norm, `sqrt(Σ x²)` over all elements: ``norm(p:)`` with `p = 2`.

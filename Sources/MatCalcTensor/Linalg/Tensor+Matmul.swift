@@ -18,8 +18,19 @@ extension Tensor {
     /// GEMM kernel; `int64` accumulates in wrapping integer arithmetic; `bool` is rejected, as in
     /// PyTorch. A size-0 `k` gives zeros. Incompatible shapes are a precondition failure.
     public static func matmul(_ a: Tensor, _ b: Tensor) -> Tensor {
-        matmul(a, b, transposeA: false, transposeB: false)
+        product(a, b, transposeA: false, transposeB: false)
             .recorded(matmulGradFnName(a.rank, b.rank), .matmul(lhs: a, rhs: b), [a, b])
+    }
+
+    /// `matmul(transposeA ? a.mT : a, transposeB ? b.mT : b)`, without copying the transposes when
+    /// no graph is recorded: they become GEMM flags (`Xᵀ G` as BLAS computes it).
+    ///
+    /// - Shapes: a transposed operand must have rank ≥ 2; otherwise as ``matmul(_:_:)``.
+    public static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
+        if GradMode.isEnabled && (a.requiresGrad || b.requiresGrad) {
+            return (transposeA ? a.mT : a).matmul(transposeB ? b.mT : b)
+        }
+        return product(a, b, transposeA: transposeA, transposeB: transposeB)
     }
 
     /// PyTorch's grad_fn for torch.matmul, which depends on how it dispatched (mm, mv, dot, bmm).
@@ -34,9 +45,9 @@ extension Tensor {
         }
     }
 
-    /// `matmul(a.mT, b.mT)` without copying: `transposeA` (`transposeB`) swaps the last two
-    /// dimensions of `a` (`b`), which must then have rank ≥ 2. Used for gradients (`g·Bᵀ`, `Aᵀ·g`).
-    static func matmul(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
+    /// The product's values, never recorded: `transposeA` (`transposeB`) swaps the last two
+    /// dimensions of `a` (`b`), which must then have rank ≥ 2.
+    static func product(_ a: Tensor, _ b: Tensor, transposeA: Bool, transposeB: Bool) -> Tensor {
         let plan = MatmulPlan(a.shape, b.shape, transposeA: transposeA, transposeB: transposeB)
         let dtype = DType.promoted(a.dtype, b.dtype)
         switch dtype {
@@ -109,12 +120,12 @@ struct MatmulPlan {
     func run<T: TensorFloat>(_ a: [T], _ b: [T]) -> [T] {
         let outCount = batchCount * m * n
         if outCount == 0 { return [] }
-        var out = [T](repeating: 0, count: outCount)
-        if k == 0 { return out }
+        if k == 0 { return [T](repeating: 0, count: outCount) }
         let aMatrices = aOffsets, bMatrices = bOffsets
-        a.withUnsafeBufferPointer { ap in
-            b.withUnsafeBufferPointer { bp in
-                out.withUnsafeMutableBufferPointer { cp in
+        // `gemm` with beta = 0 writes every element of C without reading it: no zero fill first.
+        return uninitializedBuffer(outCount) { cp in
+            a.withUnsafeBufferPointer { ap in
+                b.withUnsafeBufferPointer { bp in
                     let a0 = ap.baseAddress!, b0 = bp.baseAddress!, c0 = cp.baseAddress!
                     let sameB = bMatrices.allSatisfy { $0 == 0 }
                     if batchCount > 1 && !transA && sameB && aMatrices == Array(stride(from: 0, to: batchCount * m * k, by: m * k)) {
@@ -132,7 +143,6 @@ struct MatmulPlan {
                 }
             }
         }
-        return out
     }
 
     /// The row-major output elements for int64 operands (wrapping arithmetic).

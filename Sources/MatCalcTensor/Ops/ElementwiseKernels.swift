@@ -1,6 +1,11 @@
 // The loops every elementwise op runs: one pass over contiguous buffers, with the op's closure
-// specialised and inlined into the loop (no per-element dispatch or allocation). Large passes are
-// split across the cores (`inChunks`).
+// specialised and inlined into the loop (no per-element dispatch or allocation).
+//
+// Only costly functions (exp, log, sin, a general power…) split large passes across the cores
+// (`inChunks`). Measured on the 2-core machine (BENCHMARKS.md): a cheap pass (relu, +, −, ×) is bound
+// by memory bandwidth, so a second thread gains nothing, and the closure it runs is an opaque call
+// per element (4–8× slower than the inlined serial loop); it also competes with OpenBLAS's threads,
+// which spin for a while after every GEMM.
 
 import Foundation
 
@@ -28,37 +33,79 @@ func inChunks(_ n: Int, _ body: (Range<Int>) -> Void) {
     }
 }
 
-/// Applies `f` to each element of `x`.
+/// A new buffer of `count` elements that `initialize` fills completely.
+///
+/// Buffers of 4 MiB or more ask the kernel for transparent huge pages, as NumPy does: a fresh 16 MB
+/// output then costs 8 page faults instead of 4,096 (measured: ~20,000 faults per forward + backward
+/// at 4096×1024×1024 without it).
 @inlinable
-func mapBuffer<A, R>(_ x: [A], _ f: (A) -> R) -> [R] {
-    let n = x.count
-    return [R](unsafeUninitializedCapacity: n) { out, initialized in
-        x.withUnsafeBufferPointer { px in
-            inChunks(n) { range in for i in range { out[i] = f(px[i]) } }
-        }
-        initialized = n
+func uninitializedBuffer<T>(_ count: Int, _ initialize: (UnsafeMutableBufferPointer<T>) -> Void) -> [T] {
+    [T](unsafeUninitializedCapacity: count) { out, initialized in
+        adviseHugePages(UnsafeMutableRawBufferPointer(out))
+        initialize(out)
+        initialized = count
     }
 }
 
-/// Applies `f` to the elements of `a` and `b` broadcast to `shape` (which must be their broadcast).
+/// madvise(MADV_HUGEPAGE) on the whole pages inside `buffer`, when it spans 4 MiB or more (Linux).
+@usableFromInline
+func adviseHugePages(_ buffer: UnsafeMutableRawBufferPointer) {
+    #if os(Linux)
+    guard buffer.count >= 1 << 22, let base = buffer.baseAddress else { return }
+    let page = 4096
+    let start = (Int(bitPattern: base) + page - 1) & ~(page - 1)
+    let end = (Int(bitPattern: base) + buffer.count) & ~(page - 1)
+    guard end > start, let pointer = UnsafeMutableRawPointer(bitPattern: start) else { return }
+    _ = madvise(pointer, end - start, MADV_HUGEPAGE)
+    #endif
+}
+
+/// Applies `f` to each element of `x`; `costly` passes of many elements run on all cores.
+@inlinable
+func mapBuffer<A, R>(_ x: [A], costly: Bool = false, _ f: (A) -> R) -> [R] {
+    let n = x.count
+    return uninitializedBuffer(n) { out in
+        x.withUnsafeBufferPointer { px in
+            if costly {
+                inChunks(n) { range in for i in range { out[i] = f(px[i]) } }
+            } else {
+                for i in 0..<n { out[i] = f(px[i]) }
+            }
+        }
+    }
+}
+
+/// Applies `f` to the elements of `a` and `b` broadcast to `shape` (which must be their broadcast);
+/// `costly` passes of many elements run on all cores.
 @inlinable
 func broadcastMap<A, B, R>(
-    _ a: [A], _ aShape: [Int], _ b: [B], _ bShape: [Int], to shape: [Int], _ f: (A, B) -> R
+    _ a: [A], _ aShape: [Int], _ b: [B], _ bShape: [Int], to shape: [Int], costly: Bool = false, _ f: (A, B) -> R
 ) -> [R] {
     let n = Shape.count(shape)
-    return [R](unsafeUninitializedCapacity: n) { out, initialized in
-        defer { initialized = n }
+    return uninitializedBuffer(n) { out in
         guard n > 0 else { return }
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 if aShape == bShape {
-                    inChunks(n) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
+                    if costly {
+                        inChunks(n) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
+                    } else {
+                        for i in 0..<n { out[i] = f(pa[i], pb[i]) }
+                    }
                 } else if pb.count == 1 {
                     let y = pb[0]
-                    inChunks(n) { range in for i in range { out[i] = f(pa[i], y) } }
+                    if costly {
+                        inChunks(n) { range in for i in range { out[i] = f(pa[i], y) } }
+                    } else {
+                        for i in 0..<n { out[i] = f(pa[i], y) }
+                    }
                 } else if pa.count == 1 {
                     let x = pa[0]
-                    inChunks(n) { range in for i in range { out[i] = f(x, pb[i]) } }
+                    if costly {
+                        inChunks(n) { range in for i in range { out[i] = f(x, pb[i]) } }
+                    } else {
+                        for i in 0..<n { out[i] = f(x, pb[i]) }
+                    }
                 } else {
                     broadcastLoop(pa, aShape, pb, bShape, shape, n, out, f)
                 }
@@ -110,12 +157,11 @@ func broadcastBuffer<A>(_ x: [A], _ xShape: [Int], to shape: [Int]) -> [A] {
     if xShape == shape { return x }
     let n = Shape.count(shape)
     let none: [Bool] = [false]
-    return [A](unsafeUninitializedCapacity: n) { out, initialized in
+    return uninitializedBuffer(n) { out in
         x.withUnsafeBufferPointer { px in
             none.withUnsafeBufferPointer { pn in
                 if n > 0 { broadcastLoop(px, xShape, pn, [], shape, n, out) { v, _ in v } }
             }
         }
-        initialized = n
     }
 }

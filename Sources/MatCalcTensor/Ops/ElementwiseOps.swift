@@ -34,14 +34,14 @@ public enum UnaryOp: String, Sendable, CaseIterable {
         switch self {
         case .neg: mapBuffer(x) { -$0 }
         case .abs: mapBuffer(x) { Swift.abs($0) }
-        case .exp: mapBuffer(x) { T.exp($0) }
-        case .log: mapBuffer(x) { T.log($0) }
+        case .exp: mapBuffer(x, costly: true) { T.exp($0) }
+        case .log: mapBuffer(x, costly: true) { T.log($0) }
         case .sqrt: mapBuffer(x) { $0.squareRoot() }
-        case .sin: mapBuffer(x) { T.sin($0) }
-        case .cos: mapBuffer(x) { T.cos($0) }
-        case .tanh: mapBuffer(x) { T.tanh($0) }
+        case .sin: mapBuffer(x, costly: true) { T.sin($0) }
+        case .cos: mapBuffer(x, costly: true) { T.cos($0) }
+        case .tanh: mapBuffer(x, costly: true) { T.tanh($0) }
         // 1/(1+e^(-x)) saturates cleanly: e^(-x) = inf gives exactly 0 for very negative x.
-        case .sigmoid: mapBuffer(x) { 1 / (1 + T.exp(-$0)) }
+        case .sigmoid: mapBuffer(x, costly: true) { 1 / (1 + T.exp(-$0)) }
         // NaN propagates, as torch.relu (clamp_min) does.
         case .relu: mapBuffer(x) { $0.isNaN ? $0 : ($0 > 0 ? $0 : 0) }
         }
@@ -93,7 +93,9 @@ public enum BinaryOp: String, Sendable, CaseIterable {
         case .sub: broadcastMap(a, aShape, b, bShape, to: shape, -)
         case .mul: broadcastMap(a, aShape, b, bShape, to: shape, *)
         case .div: broadcastMap(a, aShape, b, bShape, to: shape, /)
-        case .pow: broadcastMap(a, aShape, b, bShape, to: shape) { x, y in powReal(x, y) }
+        // The common square as its own loop: one multiply, vectorised.
+        case .pow where b.count == 1 && b[0] == 2: broadcastMap(a, aShape, b, bShape, to: shape) { x, _ in x * x }
+        case .pow: broadcastMap(a, aShape, b, bShape, to: shape, costly: !isCheapExponent(b)) { x, y in powReal(x, y) }
         // NaN propagates (torch.maximum); otherwise the larger, and +0 over -0 as IEEE maxNum would not say.
         case .maximum: broadcastMap(a, aShape, b, bShape, to: shape) { x, y in x.isNaN || y.isNaN ? x + y : (x >= y ? x : y) }
         case .minimum: broadcastMap(a, aShape, b, bShape, to: shape) { x, y in x.isNaN || y.isNaN ? x + y : (x <= y ? x : y) }
@@ -134,6 +136,12 @@ func powReal<T: TensorFloat>(_ x: T, _ y: T) -> T {
     if y == 2 { return x * x }
     if y == 1 { return x }
     return T(Foundation.pow(Double(x), Double(y)))
+}
+
+/// Whether a power by `exponent` is a multiply or a copy (`x^2`, `x^1`), not a call to `pow`.
+@inlinable
+func isCheapExponent<T: TensorFloat>(_ exponent: [T]) -> Bool {
+    exponent.count == 1 && (exponent[0] == 2 || exponent[0] == 1)
 }
 
 /// x^y for y ≥ 0 by repeated squaring (wrapping on overflow, like C integer arithmetic).

@@ -65,11 +65,22 @@ extension Tensor {
         }
         let c = broadcastBuffer(condition.scalars(as: Bool.self), condition.shape, to: shape)
         func select<T: TensorScalar>(_: T.Type) -> [T] {
-            let x = broadcastBuffer(a.scalars(as: T.self), a.shape, to: shape)
-            let y = broadcastBuffer(b.scalars(as: T.self), b.shape, to: shape)
-            return [T](unsafeUninitializedCapacity: c.count) { out, n in
-                for i in 0..<c.count { out[i] = c[i] ? x[i] : y[i] }
-                n = c.count
+            // A one-element operand (where(x > 0, x, 0)) is read as a number, not spread into a buffer.
+            let x = a.count == 1 ? a.scalars(as: T.self) : broadcastBuffer(a.scalars(as: T.self), a.shape, to: shape)
+            let y = b.count == 1 ? b.scalars(as: T.self) : broadcastBuffer(b.scalars(as: T.self), b.shape, to: shape)
+            return uninitializedBuffer(c.count) { out in
+                c.withUnsafeBufferPointer { c in
+                    x.withUnsafeBufferPointer { x in
+                        y.withUnsafeBufferPointer { y in
+                            switch (x.count == 1, y.count == 1) {
+                            case (true, true): for i in 0..<c.count { out[i] = c[i] ? x[0] : y[0] }
+                            case (true, false): for i in 0..<c.count { out[i] = c[i] ? x[0] : y[i] }
+                            case (false, true): for i in 0..<c.count { out[i] = c[i] ? x[i] : y[0] }
+                            case (false, false): for i in 0..<c.count { out[i] = c[i] ? x[i] : y[i] }
+                            }
+                        }
+                    }
+                }
             }
         }
         let out: Tensor

@@ -3,6 +3,32 @@ public enum ReductionOp: String, Sendable, CaseIterable {
     case sum, mean, max, min
 }
 
+/// The sum of `x` by pairwise summation in blocks of 8 running sums (NumPy's scheme): rounding error
+/// grows as log n rather than n, and the 8 independent sums keep the adder busy.
+@inlinable
+func pairwiseSum<T: FloatingPoint>(_ x: UnsafeBufferPointer<T>) -> T {
+    let n = x.count
+    if n < 8 {
+        var s = T.zero
+        for v in x { s += v }
+        return s
+    }
+    if n <= 128 {
+        var r0 = x[0], r1 = x[1], r2 = x[2], r3 = x[3], r4 = x[4], r5 = x[5], r6 = x[6], r7 = x[7]
+        var i = 8
+        while i + 8 <= n {
+            r0 += x[i]; r1 += x[i + 1]; r2 += x[i + 2]; r3 += x[i + 3]
+            r4 += x[i + 4]; r5 += x[i + 5]; r6 += x[i + 6]; r7 += x[i + 7]
+            i += 8
+        }
+        var s = ((r0 + r1) + (r2 + r3)) + ((r4 + r5) + (r6 + r7))
+        while i < n { s += x[i]; i += 1 }
+        return s
+    }
+    let half = (n / 2) & ~7
+    return pairwiseSum(UnsafeBufferPointer(rebasing: x[..<half])) + pairwiseSum(UnsafeBufferPointer(rebasing: x[half...]))
+}
+
 extension Tensor {
     /// Views `shape` as `[outer, size, inner]` around `dim`.
     private static func split(_ shape: [Int], at dim: Int) -> (outer: Int, size: Int, inner: Int) {
@@ -16,6 +42,15 @@ extension Tensor {
     ) -> [T] {
         [T](unsafeUninitializedCapacity: outer * inner) { out, n in
             x.withUnsafeBufferPointer { px in
+                // A contiguous run per output: fold it in a register.
+                if inner == 1 {
+                    for o in 0..<outer {
+                        var acc = px[o * size]
+                        for s in 1..<Swift.max(size, 1) { acc = combine(acc, px[o * size + s]) }
+                        out[o] = acc
+                    }
+                    return
+                }
                 for o in 0..<outer {
                     let base = o * size * inner
                     for j in 0..<inner { out[o * inner + j] = px[base + j] }
@@ -47,6 +82,13 @@ extension Tensor {
         func run<T: TensorFloat>(_: T.Type) -> [T] {
             let x = scalars(as: T.self)
             switch op {
+            case .sum where inner == 1, .mean where inner == 1:
+                return [T](unsafeUninitializedCapacity: outer) { out, n in
+                    x.withUnsafeBufferPointer { px in
+                        for o in 0..<outer { out[o] = pairwiseSum(UnsafeBufferPointer(rebasing: px[(o * size)..<(o * size + size)])) }
+                    }
+                    n = outer
+                }
             case .sum, .mean: return Tensor.reduceDim(x, outer, size, inner, +)
             case .max: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b > a ? b : a) }
             case .min: return Tensor.reduceDim(x, outer, size, inner) { a, b in a.isNaN ? a : (b.isNaN || b < a ? b : a) }
@@ -78,7 +120,11 @@ extension Tensor {
             return (reduce(.sum, dims: dims, keepdim: keepdim) / Double(n)).renamingGradFn(all ? "MeanBackward0" : "MeanBackward1")
         }
         var out = detach()
-        if rank == 0 {
+        if all && rank > 1 && dtype.isFloatingPoint && op == .sum {
+            // All elements at once: one contiguous run (rows then columns would sum in another order).
+            out = out.withShape([count])
+            out = out.reduced(.sum, dim: 0)
+        } else if rank == 0 {
             out = op == .sum && dtype == .bool ? out.to(.int64) : out
         } else {
             for d in wrapped.sorted(by: >) { out = out.reduced(op, dim: d) }

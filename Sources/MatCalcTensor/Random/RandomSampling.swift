@@ -7,14 +7,13 @@ extension GeneratorState {
             // Small path: double Box–Muller, rounded to nearest float32.
             return (0..<n).map { _ in Float(nextNormalDouble()) }
         }
-        return [Float](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return uninitializedBuffer(n) { buffer in
             switch kernel {
             case .avx2:
                 fillVectorPath(buffer, draw: { $0.uniformFloat() }, chunk: NormalKernels.chunkAVX2)
             case .libm:
                 fillVectorPath(buffer, draw: { $0.uniformFloat() }, chunk: NormalKernels.chunkLibm)
             }
-            initialized = n
         }
     }
 
@@ -23,9 +22,8 @@ extension GeneratorState {
         if n < 16 {
             return (0..<n).map { _ in nextNormalDouble() }
         }
-        return [Double](unsafeUninitializedCapacity: n) { buffer, initialized in
+        return uninitializedBuffer(n) { buffer in
             fillVectorPath(buffer, draw: { $0.uniformDouble() }, chunk: NormalKernels.chunkDouble)
-            initialized = n
         }
     }
 
