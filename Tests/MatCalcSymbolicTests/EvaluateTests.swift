@@ -102,6 +102,10 @@ enum EvaluationCases {
         ("indicatorLessOrEqual", .indicator(F.x, .lessOrEqual, F.y), [3], [1.0, 1.0, 0.0]),
         ("indicatorGreaterOrEqual", .indicator(F.X, .greaterOrEqual, .number(0.5)), [3, 2], [1.0, 0.0, 1.0, 1.0, 0.0, 0.0]),
         ("indicatorLess", .indicator(F.Y, .less, .number(0)), [3, 2], [0.0, 0.0, 1.0, 0.0, 0.0, 1.0]),
+        // X * (Y > 0), (X <= 0.5) * Y, np.maximum(X, 0): a mask selects in one pass, max(·, 0) is relu
+        ("hadamardIndicator", .hadamard(F.X, .indicator(F.Y, .greater, .number(0))), [3, 2], [1.0, -0.0, 0.0, 3.0, -1.5, 0.0]),
+        ("indicatorHadamard", .hadamard(.indicator(F.X, .lessOrEqual, .number(0.5)), F.Y), [3, 2], [0.0, 0.0, -0.5, 0.0, 0.25, -1.0]),
+        ("maximumZero", .maximum(F.X, 0), [3, 2], [1.0, 0.0, 0.5, 3.0, 0.0, 0.25]),
         ("trace", .trace(F.A), [], [9.0]),
         ("det", .det(F.A), [], [20.5]),
         ("logdet", .logdet(F.S, absolute: false), [], [3.056356895370426]),
@@ -171,6 +175,19 @@ func evaluated(_ e: Expr) throws -> Tensor {
         #expect(throws: (any Error).self) {
             try EvaluationPlan([.inverse(F.A), .trace(F.A)]).run(variables: singular, sizes: Inputs.sizes)
         }
+    }
+
+    /// Masks select (0 where the condition fails, even against ±∞ and NaN, as PyTorch's masking
+    /// backward passes do); max(A, 0) propagates NaN, as the emitted np.maximum and torch.relu do.
+    @Test func masksSelectAndMaxPropagatesNaN() throws {
+        let a = Tensor([[Double.infinity, .nan], [2.0, -.infinity]])
+        let b = Tensor([[-1.0, -1.0], [1.0, 1.0]])
+        let vars = ["A": a, "B": b]
+        let A = Expr.variable("A", MatrixShape(.fixed(2), .fixed(2))), B = Expr.variable("B", MatrixShape(.fixed(2), .fixed(2)))
+        let masked = try evaluate(.hadamard(A, .indicator(B, .greater, .number(0))), variables: vars, sizes: [:])
+        expectValues(masked, [0, 0, 2, -.infinity], shape: [2, 2])
+        let maxed = try evaluate(.maximum(A, 0), variables: vars, sizes: [:])
+        expectValues(maxed, [.infinity, .nan, 2, 0], shape: [2, 2])
     }
 
     @Test func everyExprCaseIsCovered() {

@@ -43,8 +43,9 @@ public enum EvaluationError: Error, Hashable, Sendable, CustomStringConvertible 
 ///   differentials; `TensorError.singularMatrix` when a matrix to invert is singular.
 ///
 /// Conventions at kinks and for special functions: `max(A, c)` and `min(A, c)` have derivative
-/// 1{A > c} and 1{A < c} (0 at ties, like relu); `step` and `sign` and indicators are 0–1 / ±1
-/// masks with zero derivative; `log det` is `torch.logdet` (NaN for a negative determinant), the
+/// 1{A > c} and 1{A < c} (0 at ties, like relu; `max(A, 0)` is relu, NaN included); `step` and
+/// `sign` and indicators are 0–1 / ±1 masks with zero derivative, and `A ⊙ 1{…}` selects (0 where
+/// the condition fails, even against ±∞ or NaN, as PyTorch's masks do); `log det` is `torch.logdet` (NaN for a negative determinant), the
 /// absolute form log |det A| via `slogdet`; softmax and logsumexp are max-shifted (stable);
 /// softmax of a matrix is taken in each row, logsumexp over all entries; `vec` is column-major.
 public func evaluate(
@@ -189,6 +190,16 @@ private final class Evaluator {
     private func scalar(_ x: Double) -> Tensor { Tensor.full([], x, dtype: dtype) }
     private func mask(_ t: Tensor) -> Tensor { t.to(dtype) }
 
+    /// `x op y` entrywise, as a bool tensor.
+    private func comparison(_ op: Comparison, _ x: Tensor, _ y: Tensor) -> Tensor {
+        switch op {
+        case .greater: x > y
+        case .greaterOrEqual: x >= y
+        case .less: x < y
+        case .lessOrEqual: x <= y
+        }
+    }
+
     /// The product of `factors` from their operands' values (a transposed factor's value untransposed).
     private func product(_ factors: [Expr], _ c: [Tensor]) -> Tensor {
         guard !factors.isEmpty else { return constant(1) }
@@ -209,7 +220,8 @@ private final class Evaluator {
     /// The expressions whose values `compute` takes for `e`: its children, except that a transposed
     /// factor of a product is taken untransposed, for the GEMM to read transposed (no copy of Xᵀ).
     /// A negated term of a sum is taken unnegated, to be subtracted (a + (−y) is a − y exactly).
-    /// A power-of-two multiple of a product, 2 Z Wᵀ, scales the smallest factor instead of the
+    /// A Hadamard product with an indicator takes the indicator's operands, to select in one pass.
+    /// A power-of-two multiple of a product, 2 Z Wᵀ, scales the smallest of its factors and its
     /// result (exact either way).
     static func operands(of e: Expr) -> [Expr] {
         switch e {
@@ -217,6 +229,8 @@ private final class Evaluator {
             return factors.map { if case .transpose(let inner) = $0 { inner } else { $0 } }
         case .sum(let terms):
             return terms.map { negated($0) ?? $0 }
+        case .hadamard(let x, .indicator(let a, _, let b)), .hadamard(.indicator(let a, _, let b), let x):
+            return [x, a, b]
         case .scale(.number(let c), .product(let factors)) where isPowerOfTwo(c):
             return [.number(c)] + operands(of: .product(factors))
         default:
@@ -254,15 +268,21 @@ private final class Evaluator {
         case .product(let factors):
             return product(factors, c)
         case .scale(.number(let k), .product(let factors)) where Evaluator.isPowerOfTwo(k):
-            // c[0] is k; the smallest factor takes it.
+            // c[0] is k; the smallest factor takes it, unless the result is smaller still.
             var factorValues = Array(c.dropFirst())
             let smallest = factorValues.indices.min { factorValues[$0].count < factorValues[$1].count }!
+            let resultCount = try size(e.shape.rows) * size(e.shape.cols)
+            if resultCount <= factorValues[smallest].count { return product(factors, factorValues) * c[0] }
             factorValues[smallest] = factorValues[smallest] * c[0]
             return product(factors, factorValues)
         case .scale:
             return c[0] * c[1]
         case .divide:
             return c[0] / c[1]
+        case .hadamard(_, .indicator(_, let op, _)), .hadamard(.indicator(_, let op, _), _):
+            // A ⊙ 1{B > c} selects A where the condition holds, as a mask does in PyTorch's own
+            // backward passes (relu's threshold_backward): 0 elsewhere, even where A is ±∞ or NaN.
+            return Tensor.where(comparison(op, c[1], c[2]), c[0], scalar(0))
         case .hadamard:
             return c[0] * c[1]
         case .hadamardDivide:
@@ -295,20 +315,16 @@ private final class Evaluator {
             case .sign: return x.sign()
             }
         case .maximum(_, let bound):
-            // where(A > c, A, c): the derivative is 1{A > c}, 0 at ties (like relu at 0).
+            // where(A > c, A, c): the derivative is 1{A > c}, 0 at ties. For c = 0 that is relu, one
+            // pass, whose NaN propagates as in the emitted np.maximum / torch.relu.
             let x = c[0]
+            if bound == 0 { return x.relu() }
             return Tensor.where(x > bound, x, scalar(bound))
         case .minimum(_, let bound):
             let x = c[0]
             return Tensor.where(x < bound, x, scalar(bound))
         case .indicator(_, let op, _):
-            let x = c[0], y = c[1]
-            switch op {
-            case .greater: return mask(x > y)
-            case .greaterOrEqual: return mask(x >= y)
-            case .less: return mask(x < y)
-            case .lessOrEqual: return mask(x <= y)
-            }
+            return mask(comparison(op, c[0], c[1]))
 
         case .trace:
             return c[0].trace().reshaped([1, 1])

@@ -9,7 +9,7 @@ extension Tensor {
     func reluGradient(_ g: Tensor) -> Tensor? {
         guard fusable(with: g) else { return nil }
         func run<T: TensorFloat>(_: T.Type) -> Tensor {
-            Tensor(shape: shape, scalars: fusedMap(scalars(as: T.self), g.scalars(as: T.self)) { x, g in x <= 0 ? 0 : g })
+            Tensor(shape: shape, scalars: fusedMap(scalars(as: T.self), g.scalars(as: T.self)) { x, g in T.select(x <= 0, 0, g) })
         }
         return dtype == .float32 ? run(Float.self) : run(Double.self)
     }

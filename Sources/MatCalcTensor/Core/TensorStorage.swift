@@ -49,8 +49,9 @@ public enum TensorStorage: Sendable, Equatable {
             return MatCalcTensor.mapBuffer(v) { T(converting: Double($0)) }
         case .bool(let v):
             if T.self == Bool.self { return unsafeBitCast(v, to: [T].self) }
-            if T.self == Float.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { $0 ? Float(1) : 0 }, to: [T].self) }
-            if T.self == Double.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { $0 ? 1.0 : 0 }, to: [T].self) }
+            // A Bool is stored as the byte 0 or 1: converting that byte needs no branch.
+            if T.self == Float.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Float(unsafeBitCast($0, to: UInt8.self)) }, to: [T].self) }
+            if T.self == Double.self { return unsafeBitCast(MatCalcTensor.mapBuffer(v) { Double(unsafeBitCast($0, to: UInt8.self)) }, to: [T].self) }
             return MatCalcTensor.mapBuffer(v) { T(converting: $0 ? 1 : 0) }
         }
     }

@@ -73,10 +73,10 @@ extension Tensor {
                     x.withUnsafeBufferPointer { x in
                         y.withUnsafeBufferPointer { y in
                             switch (x.count == 1, y.count == 1) {
-                            case (true, true): for i in 0..<c.count { out[i] = c[i] ? x[0] : y[0] }
-                            case (true, false): for i in 0..<c.count { out[i] = c[i] ? x[0] : y[i] }
-                            case (false, true): for i in 0..<c.count { out[i] = c[i] ? x[i] : y[0] }
-                            case (false, false): for i in 0..<c.count { out[i] = c[i] ? x[i] : y[i] }
+                            case (true, true): for i in 0..<c.count { out[i] = T.select(c[i], x[0], y[0]) }
+                            case (true, false): for i in 0..<c.count { out[i] = T.select(c[i], x[0], y[i]) }
+                            case (false, true): for i in 0..<c.count { out[i] = T.select(c[i], x[i], y[0]) }
+                            case (false, false): for i in 0..<c.count { out[i] = T.select(c[i], x[i], y[i]) }
                             }
                         }
                     }
