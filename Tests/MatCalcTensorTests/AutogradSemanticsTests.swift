@@ -115,6 +115,20 @@ import Testing
         #expect(d.doubleValue == 0)
         #expect(throws: TensorError.self) { try d.backward() }
     }
+
+    /// A pass that throws half-way leaves no gradient waiting in the graph: a later pass through the
+    /// shared part counts only its own (whichever order the two branches ran in).
+    @Test func aFailedPassLeavesNothingBehind() throws {
+        let a = Tensor([[1.0, 2], [2, 4]] as [[Double]]).requiringGrad()
+        let s = a * 2
+        for f in [s.det() + s.sum(), s.sum() + s.det()] {
+            #expect(throws: TensorError.self) { try f.backward(retainGraph: true) }
+            a.grad = nil
+            try s.sum().backward(retainGraph: true)
+            expectValues(a.grad!, [2, 2, 2, 2])
+            a.grad = nil
+        }
+    }
 }
 
 @Suite struct HigherOrderTests {

@@ -26,6 +26,10 @@ final class Node: @unchecked Sendable {
     var inputs: [Edge]
     /// The output's shape: the shape of the gradient this node's rule receives.
     let shape: [Int]
+    /// During a backward pass: the gradient gathered so far for the output, and the pass that last
+    /// visited this node (fields rather than hashed lookups; one pass runs at a time on a graph).
+    var pendingGradient: Tensor?
+    var visitedBy: BackwardPass?
 
     init(name: String, rule: BackwardRule, inputs: [Edge], shape: [Int]) {
         self.name = name
@@ -67,6 +71,9 @@ final class Node: @unchecked Sendable {
     }
 }
 
+/// One backward pass's identity, marking the nodes it has visited.
+final class BackwardPass: @unchecked Sendable {}
+
 /// Where a gradient flows: the input's autograd state (nil if it does not require grad) and the
 /// shape and dtype its gradient must have, so broadcast gradients are reduced in one place.
 struct Edge {
@@ -96,7 +103,7 @@ extension Tensor {
     /// Attaches a grad_fn to an op's freshly computed output when grad mode is on and any input
     /// requires grad. The rule is built only then, so ops pay nothing for saving otherwise.
     func recorded(_ name: String, _ rule: @autoclosure () -> BackwardRule, _ inputs: [Tensor]) -> Tensor {
-        guard inputs.contains(where: \.requiresGrad), GradMode.isEnabled, dtype.isFloatingPoint else { return self }
+        guard inputs.contains(where: { $0.requiresGrad }), GradMode.isEnabled, dtype.isFloatingPoint else { return self }
         var out = self
         out.autograd = AutogradMeta(requiresGrad: true, gradFn: Node(name: name, rule: rule(), inputs: inputs.map(Edge.init), shape: shape))
         return out

@@ -79,8 +79,8 @@ public enum Autograd {
 
         // A gradient arriving at a tensor: captured, accumulated into a leaf, or queued for its node.
         // A gradient may arrive still in a smaller shape that broadcasts to `shape` (see
-        // `Node.takesBroadcastGradient`); what leaves the engine is expanded.
-        var pending: [ObjectIdentifier: Tensor] = [:]
+        // `Node.takesBroadcastGradient`); what leaves the engine is expanded. Gradients for nodes
+        // wait in `Node.pendingGradient`.
         func deliver(_ grad: Tensor, to meta: AutogradMeta, shape: [Int]) {
             var grad = createGraph ? grad : grad.detach()
             let id = ObjectIdentifier(meta)
@@ -90,8 +90,7 @@ public enum Autograd {
                 if meta.gradFn == nil { return }
             }
             if let node = meta.gradFn {
-                let key = ObjectIdentifier(node)
-                pending[key] = pending[key].map { $0 + grad } ?? grad
+                node.pendingGradient = node.pendingGradient.map { $0 + grad } ?? grad
             } else if captureIDs == nil {
                 meta.grad = meta.grad.map { $0 + grad } ?? grad
             }
@@ -100,8 +99,12 @@ public enum Autograd {
         try GradMode.$isEnabled.withValue(createGraph) {
             deliver(seed, to: rootMeta, shape: root.shape)
             guard let rootNode = rootMeta.gradFn else { return }
-            for node in topologicalOrder(from: rootNode) {
-                guard var g = pending.removeValue(forKey: ObjectIdentifier(node)) else { continue }
+            let order = topologicalOrder(from: rootNode)
+            // A pass that throws leaves no gradient behind in the graph.
+            defer { for node in order { node.pendingGradient = nil } }
+            for node in order {
+                guard var g = node.pendingGradient else { continue }
+                node.pendingGradient = nil
                 guard let rule = node.rule else { throw AutogradError.graphFreed(node: node.name) }
                 let needs = node.inputs.map { $0.meta?.requiresGrad ?? false }
                 if g.shape != node.shape && !node.takesBroadcastGradient(needs: needs) { g = g.expand(node.shape) }
@@ -125,13 +128,15 @@ public enum Autograd {
     /// Nodes reachable from `root`, each before every node it depends on (iterative DFS, so deep
     /// graphs do not overflow the stack).
     static func topologicalOrder(from root: Node) -> [Node] {
+        let pass = BackwardPass()
         var postOrder: [Node] = []
-        var visited: Set<ObjectIdentifier> = [ObjectIdentifier(root)]
+        root.visitedBy = pass
         var stack: [(node: Node, next: Int)] = [(root, 0)]
         while let (node, next) = stack.last {
             if next < node.inputs.count {
                 stack[stack.count - 1].next += 1
-                if let child = node.inputs[next].meta?.gradFn, visited.insert(ObjectIdentifier(child)).inserted {
+                if let child = node.inputs[next].meta?.gradFn, child.visitedBy !== pass {
+                    child.visitedBy = pass
                     stack.append((child, 0))
                 }
             } else {

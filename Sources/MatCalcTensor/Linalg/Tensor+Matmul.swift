@@ -100,16 +100,23 @@ struct MatmulPlan {
             preconditionFailure(
                 "matmul: shapes \(logical(aShape, transposeA)) and \(logical(bShape, transposeB)) cannot be multiplied (\(k) ≠ \(kB))")
         }
+        lda = aCols
+        ldb = bCols
+        transA = transposeA
+        transB = transposeB
+        // Two matrices, the common case: no batch to work out.
+        if aShape.count == 2 && bShape.count == 2 {
+            outShape = [m, n]
+            batchCount = 1
+            aOffsets = [0]
+            bOffsets = [0]
+            return
+        }
         guard let batch = Shape.broadcast(aBatch, bBatch) else {
             preconditionFailure(
                 "matmul: the batch dimensions of shapes \(Shape.describe(aShape)) and \(Shape.describe(bShape)) cannot be broadcast")
         }
         outShape = batch + (aShape.count == 1 ? [] : [m]) + (bShape.count == 1 ? [] : [n])
-
-        lda = aCols
-        ldb = bCols
-        transA = transposeA
-        transB = transposeB
         batchCount = Shape.count(batch)
         let aSize = aRows * aCols, bSize = bRows * bCols
         aOffsets = BatchIndex.matrixIndices(aBatch, broadcastTo: batch).map { $0 * aSize }
