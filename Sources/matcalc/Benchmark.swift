@@ -39,7 +39,7 @@ struct BenchReport: Encodable {
     }
 
     var text: String {
-        var out = ["matmul backend: \(BLASBackend.current)", "elementwise passes of 2^17 elements or more: \(elementwiseThreads) threads"]
+        var out = ["matmul backend: \(BLASBackend.current)", "costly elementwise passes (exp, log, …) of 2^17 elements or more: \(elementwiseThreads) threads"]
         if let numpy { out.append("numpy: \(numpy)") }
         out.append("")
         out.append("size            dtype    method     median        GFLOP/s   vs NumPy")

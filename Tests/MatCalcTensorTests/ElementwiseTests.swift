@@ -134,8 +134,8 @@ import Testing
     }
 }
 
-/// Passes past `parallelElementThreshold` run on several threads; each chunk must write exactly its
-/// range. Compared element by element with a plain loop (CI runs this suite under ThreadSanitizer).
+/// Costly passes past `parallelElementThreshold` run on several threads; each chunk must write exactly
+/// its range (cheap ones run on one, and are checked too). Compared element by element with a plain loop (CI runs this suite under ThreadSanitizer).
 @Suite struct ParallelElementwiseTests {
     @Test(arguments: [parallelElementThreshold - 1, parallelElementThreshold, 3 * parallelElementThreshold + 7])
     func largePassesEqualAPlainLoop(_ n: Int) {
@@ -147,6 +147,10 @@ import Testing
         #expect((2.0 - x).scalars(as: Double.self) == a.map { 2 - $0 })
         #expect(x.relu().scalars(as: Double.self) == a.map { max($0, 0) })
         #expect(x.exp().scalars(as: Double.self) == a.map { Foundation.exp($0) })
+        // The costly functions are the ones split across threads.
+        #expect(x.tanh().scalars(as: Double.self) == a.map { Foundation.tanh($0) })
+        #expect(x.sin().scalars(as: Double.self) == a.map { Foundation.sin($0) })
+        #expect(x.abs().pow(2.5).scalars(as: Double.self) == a.map { Foundation.pow(Swift.abs($0), 2.5) })
         #expect((x > y).scalars(as: Bool.self) == zip(a, b).map { $0 > $1 })
         let f = x.to(.float32)
         #expect((f * f).scalars(as: Float.self) == a.map { Float($0) * Float($0) })
