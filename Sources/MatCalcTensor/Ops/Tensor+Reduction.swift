@@ -112,7 +112,7 @@ extension Tensor {
     public func reduce(_ op: ReductionOp, dims: [Int]? = nil, keepdim: Bool = false) -> Tensor {
         let all = dims == nil || dims!.isEmpty
         let wrapped = all ? Array(0..<rank) : dims!.map { Shape.wrapDim($0, rank: rank, op: op.rawValue) }
-        precondition(Set(wrapped).count == wrapped.count, "\(op.rawValue): dim appears multiple times in the list of dims")
+        precondition(all || Set(wrapped).count == wrapped.count, "\(op.rawValue): dim appears multiple times in the list of dims")
         if op == .mean {
             precondition(dtype.isFloatingPoint, "mean(): could not infer output dtype. Input dtype must be either a floating point or complex dtype. Got: \(dtype)")
             // The mean is the sum divided by the number of summed elements.
@@ -120,10 +120,12 @@ extension Tensor {
             return (reduce(.sum, dims: dims, keepdim: keepdim) / Double(n)).renamingGradFn(all ? "MeanBackward0" : "MeanBackward1")
         }
         var out = detach()
-        if all && rank > 1 && dtype.isFloatingPoint && op == .sum {
+        if wrapped.count == rank && rank > 0 && op == .sum && (dtype == .float32 || dtype == .float64) {
             // All elements at once: one contiguous run (rows then columns would sum in another order).
-            out = out.withShape([count])
-            out = out.reduced(.sum, dim: 0)
+            func total<T: TensorFloat>(_: T.Type) -> Tensor {
+                Tensor(shape: [], scalars: [scalars(as: T.self).withUnsafeBufferPointer { pairwiseSum($0) }])
+            }
+            out = dtype == .float32 ? total(Float.self) : total(Double.self)
         } else if rank == 0 {
             out = op == .sum && dtype == .bool ? out.to(.int64) : out
         } else {
