@@ -150,7 +150,7 @@ private final class Evaluator {
             guard dims.rows == rows, dims.cols == cols else {
                 throw EvaluationError.shapeMismatch(variable: name, expected: "[\(rows), \(cols)]", got: t.shape)
             }
-            inputs[name] = t.reshaped([rows, cols])
+            inputs[name] = t.shape == [rows, cols] ? t : t.reshaped([rows, cols])
             if t.dtype.isFloatingPoint { promoted = promoted.map { DType.promoted($0, t.dtype) } ?? t.dtype }
         }
         self.dtype = dtype ?? promoted ?? .float64
@@ -203,7 +203,7 @@ private final class Evaluator {
     /// The product of `factors` from their operands' values (a transposed factor's value untransposed).
     private func product(_ factors: [Expr], _ c: [Tensor]) -> Tensor {
         guard !factors.isEmpty else { return constant(1) }
-        let transposed = factors.map { if case .transpose = $0 { true } else { false } }
+        let transposed = factors.map(Evaluator.isTransposed)
         if factors.count == 1 { return transposed[0] ? c[0].t() : c[0] }
         var value = c[0]
         for i in 1..<factors.count {
@@ -246,6 +246,11 @@ private final class Evaluator {
 
     private static func isPowerOfTwo(_ c: Double) -> Bool { c.isFinite && c != 0 && c.significand == 1 }
 
+    private static func isTransposed(_ factor: Expr) -> Bool {
+        if case .transpose = factor { return true }
+        return false
+    }
+
     /// The value of `e` (2-D) from the values of its operands, `c[i]` for `operands(of: e)[i]`.
     func compute(_ e: Expr, _ c: [Tensor]) throws -> Tensor {
         switch e {
@@ -271,8 +276,11 @@ private final class Evaluator {
             // c[0] is k; the smallest factor takes it, unless the result is smaller still.
             var factorValues = Array(c.dropFirst())
             let smallest = factorValues.indices.min { factorValues[$0].count < factorValues[$1].count }!
-            let resultCount = try size(e.shape.rows) * size(e.shape.cols)
-            if resultCount <= factorValues[smallest].count { return product(factors, factorValues) * c[0] }
+            // The result's rows and columns, read off the first and last factors' (2-D) values.
+            let first = factorValues[0].shape, last = factorValues[factorValues.count - 1].shape
+            let rows = Evaluator.isTransposed(factors[0]) ? first[1] : first[0]
+            let cols = Evaluator.isTransposed(factors[factors.count - 1]) ? last[0] : last[1]
+            if rows * cols <= factorValues[smallest].count { return product(factors, factorValues) * c[0] }
             factorValues[smallest] = factorValues[smallest] * c[0]
             return product(factors, factorValues)
         case .scale:
