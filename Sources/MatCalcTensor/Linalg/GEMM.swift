@@ -66,56 +66,57 @@ func builtinGEMM<T: TensorFloat>(
     // by every row of C; the four rows of C being updated (4 × 2 KiB) stay in L1.
     let nc = min(n, 2048 / MemoryLayout<T>.stride)
     let kc = min(k, 128)
-    let panel = UnsafeMutablePointer<T>.allocate(capacity: kc * nc)
-    defer { panel.deallocate() }
+    // On the stack when small (the homework's 4×4 panel), so a tiny product allocates nothing.
+    withUnsafeTemporaryAllocation(of: T.self, capacity: kc * nc) { buffer in
+        let panel = buffer.baseAddress!
+        var j0 = 0
+        while j0 < n {
+            let jw = min(nc, n - j0)
+            var p0 = 0
+            while p0 < k {
+                let pw = min(kc, k - p0)
+                packPanel(b: b, ldb: ldb, transB: transB, p0: p0, pw: pw, j0: j0, jw: jw, into: panel)
 
-    var j0 = 0
-    while j0 < n {
-        let jw = min(nc, n - j0)
-        var p0 = 0
-        while p0 < k {
-            let pw = min(kc, k - p0)
-            packPanel(b: b, ldb: ldb, transB: transB, p0: p0, pw: pw, j0: j0, jw: jw, into: panel)
-
-            // Loop order i-p-j: the innermost loop runs over contiguous j in both C and the
-            // panel, so it vectorizes. The loads and stores of C bound this loop, so each pass
-            // updates four rows of C with four steps of p (16 multiply-adds per element of C
-            // loaded); alpha is folded into the A scalars.
-            var i = 0
-            while i + 4 <= m {
-                let c0 = c + i * ldc + j0, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
-                let aBase = a + i * aRowStride + p0 * aColStride
-                // alpha·op(A)[i ..< i+4, p0 + p].
-                func aColumn(_ p: Int) -> (T, T, T, T) {
-                    let ap = aBase + p * aColStride
-                    return (alpha * ap[0], alpha * ap[aRowStride], alpha * ap[2 * aRowStride], alpha * ap[3 * aRowStride])
+                // Loop order i-p-j: the innermost loop runs over contiguous j in both C and the
+                // panel, so it vectorizes. The loads and stores of C bound this loop, so each pass
+                // updates four rows of C with four steps of p (16 multiply-adds per element of C
+                // loaded); alpha is folded into the A scalars.
+                var i = 0
+                while i + 4 <= m {
+                    let c0 = c + i * ldc + j0, c1 = c0 + ldc, c2 = c1 + ldc, c3 = c2 + ldc
+                    let aBase = a + i * aRowStride + p0 * aColStride
+                    // alpha·op(A)[i ..< i+4, p0 + p].
+                    func aColumn(_ p: Int) -> (T, T, T, T) {
+                        let ap = aBase + p * aColStride
+                        return (alpha * ap[0], alpha * ap[aRowStride], alpha * ap[2 * aRowStride], alpha * ap[3 * aRowStride])
+                    }
+                    var p = 0
+                    while p + 4 <= pw {
+                        rank4Update4(
+                            c0, c1, c2, c3, aColumn(p), aColumn(p + 1), aColumn(p + 2), aColumn(p + 3),
+                            panel + p * jw, jw)
+                        p += 4
+                    }
+                    while p < pw {
+                        rank1Update4(c0, c1, c2, c3, aColumn(p), panel + p * jw, jw)
+                        p += 1
+                    }
+                    i += 4
                 }
-                var p = 0
-                while p + 4 <= pw {
-                    rank4Update4(
-                        c0, c1, c2, c3, aColumn(p), aColumn(p + 1), aColumn(p + 2), aColumn(p + 3),
-                        panel + p * jw, jw)
-                    p += 4
+                while i < m {
+                    let c0 = c + i * ldc + j0
+                    let aBase = a + i * aRowStride + p0 * aColStride
+                    for p in 0..<pw {
+                        let a0 = alpha * aBase[p * aColStride]
+                        let bp = panel + p * jw
+                        for j in 0..<jw { c0[j] += a0 * bp[j] }
+                    }
+                    i += 1
                 }
-                while p < pw {
-                    rank1Update4(c0, c1, c2, c3, aColumn(p), panel + p * jw, jw)
-                    p += 1
-                }
-                i += 4
+                p0 += pw
             }
-            while i < m {
-                let c0 = c + i * ldc + j0
-                let aBase = a + i * aRowStride + p0 * aColStride
-                for p in 0..<pw {
-                    let a0 = alpha * aBase[p * aColStride]
-                    let bp = panel + p * jw
-                    for j in 0..<jw { c0[j] += a0 * bp[j] }
-                }
-                i += 1
-            }
-            p0 += pw
+            j0 += jw
         }
-        j0 += jw
     }
 }
 
