@@ -16,10 +16,11 @@ import Foundation
 /// The cores elementwise passes use.
 @usableFromInline let elementwiseThreads = max(1, min(8, ProcessInfo.processInfo.activeProcessorCount))
 
-/// Calls `body` on disjoint ranges covering 0..<n: one range below the threshold, one per core above it.
+/// Calls `body` on disjoint ranges covering 0..<n: one range below the threshold or when not
+/// `parallel` (then `body` inlines into the caller's loop), one per core above it.
 @inlinable
-func inChunks(_ n: Int, _ body: (Range<Int>) -> Void) {
-    let chunks = n >= parallelElementThreshold ? elementwiseThreads : 1
+func inChunks(_ n: Int, parallel: Bool = true, _ body: (Range<Int>) -> Void) {
+    let chunks = parallel && n >= parallelElementThreshold ? elementwiseThreads : 1
     guard chunks > 1 else { return body(0..<n) }
     let size = (n + chunks - 1) / chunks
     // The chunks write disjoint ranges of one output buffer and only read shared inputs, and the body
@@ -66,11 +67,7 @@ func mapBuffer<A, R>(_ x: [A], costly: Bool = false, _ f: (A) -> R) -> [R] {
     let n = x.count
     return uninitializedBuffer(n) { out in
         x.withUnsafeBufferPointer { px in
-            if costly {
-                inChunks(n) { range in for i in range { out[i] = f(px[i]) } }
-            } else {
-                for i in 0..<n { out[i] = f(px[i]) }
-            }
+            inChunks(n, parallel: costly) { range in for i in range { out[i] = f(px[i]) } }
         }
     }
 }
@@ -87,25 +84,13 @@ func broadcastMap<A, B, R>(
         a.withUnsafeBufferPointer { pa in
             b.withUnsafeBufferPointer { pb in
                 if aShape == bShape {
-                    if costly {
-                        inChunks(n) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
-                    } else {
-                        for i in 0..<n { out[i] = f(pa[i], pb[i]) }
-                    }
+                    inChunks(n, parallel: costly) { range in for i in range { out[i] = f(pa[i], pb[i]) } }
                 } else if pb.count == 1 {
                     let y = pb[0]
-                    if costly {
-                        inChunks(n) { range in for i in range { out[i] = f(pa[i], y) } }
-                    } else {
-                        for i in 0..<n { out[i] = f(pa[i], y) }
-                    }
+                    inChunks(n, parallel: costly) { range in for i in range { out[i] = f(pa[i], y) } }
                 } else if pa.count == 1 {
                     let x = pa[0]
-                    if costly {
-                        inChunks(n) { range in for i in range { out[i] = f(x, pb[i]) } }
-                    } else {
-                        for i in 0..<n { out[i] = f(x, pb[i]) }
-                    }
+                    inChunks(n, parallel: costly) { range in for i in range { out[i] = f(x, pb[i]) } }
                 } else {
                     broadcastLoop(pa, aShape, pb, bShape, shape, n, out, f)
                 }
