@@ -39,9 +39,5 @@ extension Tensor {
 /// `f(x[i], g[i])` for each element, with a one-element `g` standing for every element.
 @inline(__always)
 private func fusedMap<T: TensorFloat>(_ x: [T], _ g: [T], costly: Bool = false, _ f: (T, T) -> T) -> [T] {
-    if g.count == 1 && x.count != 1 {
-        let g0 = g[0]
-        return mapBuffer(x, costly: costly) { f($0, g0) }
-    }
-    return broadcastMap(x, [x.count], g, [g.count], to: [x.count], costly: costly, f)
+    broadcastMap(x, [x.count], g, [g.count], to: [x.count], costly: costly, f)
 }
