@@ -45,9 +45,10 @@ public enum EvaluationError: Error, Hashable, Sendable, CustomStringConvertible 
 /// Conventions at kinks and for special functions: `max(A, c)` and `min(A, c)` have derivative
 /// 1{A > c} and 1{A < c} (0 at ties, like relu; `max(A, 0)` is relu, NaN included); `step` and
 /// `sign` and indicators are 0–1 / ±1 masks with zero derivative, and `A ⊙ 1{…}` selects (0 where
-/// the condition fails, even against ±∞ or NaN, as PyTorch's masks do); `log det` is `torch.logdet` (NaN for a negative determinant), the
-/// absolute form log |det A| via `slogdet`; softmax and logsumexp are max-shifted (stable);
-/// softmax of a matrix is taken in each row, logsumexp over all entries; `vec` is column-major.
+/// the condition fails, even against ±∞ or NaN, as PyTorch's masks do); `log det` is `torch.logdet`
+/// (NaN for a negative determinant), the absolute form log |det A| via `slogdet`; softmax and
+/// logsumexp are max-shifted (stable); softmax of a matrix is taken in each row, logsumexp over all
+/// entries; `vec` is column-major.
 public func evaluate(
     _ e: Expr, variables: [String: Tensor], sizes: [String: Int], dtype: DType? = nil
 ) throws -> Tensor {

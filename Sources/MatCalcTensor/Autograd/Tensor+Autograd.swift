@@ -84,8 +84,9 @@ public enum Autograd {
         func deliver(_ grad: Tensor, to meta: AutogradMeta, shape: [Int]) {
             var grad = createGraph ? grad : grad.detach()
             let id = ObjectIdentifier(meta)
-            if grad.shape != shape && (meta.gradFn == nil || captureIDs?.contains(id) == true) { grad = grad.expand(shape) }
-            if let captureIDs, captureIDs.contains(id) {
+            let isCaptured = captureIDs?.contains(id) == true
+            if grad.shape != shape && (meta.gradFn == nil || isCaptured) { grad = grad.expand(shape) }
+            if isCaptured {
                 captured[id] = captured[id].map { $0 + grad } ?? grad
                 if meta.gradFn == nil { return }
             }

@@ -19,7 +19,7 @@ import Foundation
 /// Calls `body` on disjoint ranges covering 0..<n: one range below the threshold or when not
 /// `parallel` (then `body` inlines into the caller's loop), one per core above it.
 @inlinable
-func inChunks(_ n: Int, parallel: Bool = true, _ body: (Range<Int>) -> Void) {
+func inChunks(_ n: Int, parallel: Bool, _ body: (Range<Int>) -> Void) {
     let chunks = parallel && n >= parallelElementThreshold ? elementwiseThreads : 1
     guard chunks > 1 else { return body(0..<n) }
     let size = (n + chunks - 1) / chunks
